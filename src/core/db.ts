@@ -1,0 +1,65 @@
+/**
+ * One better-sqlite3 database holds all state: the core's tables (clock, scenarios, journal) and each
+ * vendor's own prefixed tables. WAL mode, versioned migrations per owner ("core" or a vendor id),
+ * every row keyed by namespace so that one namespace can be reset without touching the others.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+
+export type DB = Database.Database
+
+export interface Migration {
+  /** 1, 2, 3 ... in order; a migration runs once per database. */
+  version: number
+  /** SQL run in one transaction. */
+  up: string
+}
+
+export interface StoreSpec {
+  /** Versioned schema of the owner's tables. */
+  migrations: Migration[]
+  /** Every table the owner keeps per namespace (each has a `namespace` column): what a reset deletes from. */
+  tables: string[]
+}
+
+export function openDatabase (file: string): DB {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  db.exec(`CREATE TABLE IF NOT EXISTS sandbox_migrations (
+    owner TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (owner, version))`)
+  return db
+}
+
+/** Apply the owner's migrations that this database has not seen yet. */
+export function migrate (db: DB, owner: string, migrations: readonly Migration[]): void {
+  const seen = new Set((db.prepare('SELECT version FROM sandbox_migrations WHERE owner = ?').all(owner) as Array<{ version: number }>).map((r) => r.version))
+  const sorted = [...migrations].sort((a, b) => a.version - b.version)
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`${owner}: migration versions must be 1..n without gaps (found ${m.version} at position ${i + 1})`)
+  })
+  const record = db.prepare('INSERT INTO sandbox_migrations (owner, version, applied_at) VALUES (?, ?, ?)')
+  for (const m of sorted) {
+    if (seen.has(m.version)) continue
+    db.transaction(() => {
+      db.exec(m.up)
+      record.run(owner, m.version, new Date().toISOString())
+    })()
+  }
+}
+
+/** Delete the namespace's rows (or every row, namespace undefined) of the given tables, in one transaction. */
+export function resetTables (db: DB, tables: readonly string[], namespace: string | undefined): void {
+  db.transaction(() => {
+    for (const t of tables) {
+      if (!/^[a-z][a-z0-9_]*$/.test(t)) throw new Error(`bad table name ${t}`)
+      if (namespace === undefined) db.prepare(`DELETE FROM ${t}`).run()
+      else db.prepare(`DELETE FROM ${t} WHERE namespace = ?`).run(namespace)
+    }
+  })()
+}

@@ -1,0 +1,132 @@
+/**
+ * Two kinds of refusal exist in the sandbox, and a client must never confuse them:
+ *
+ * - a vendor error: the answer the emulated vendor would give (its status, its body shape), produced
+ *   from the vendor's error catalogue, which is data (`defineCatalogue`) rendered in one place;
+ * - a sandbox error: the sandbox itself refuses (bad admin call, unknown scenario, bad configuration).
+ *   It always has the shape `{"sandbox_error":{"code","message"}}` and the `x-sandbox-error` header
+ *   (CONTRACT.md, "The sandbox's own errors").
+ */
+import type { FastifyReply } from 'fastify'
+
+export class SandboxError extends Error {
+  readonly code: string
+  readonly statusCode: number
+  readonly details: unknown
+
+  constructor (code: string, message: string, statusCode = 400, details?: unknown) {
+    super(message)
+    this.name = 'SandboxError'
+    this.code = code
+    this.statusCode = statusCode
+    this.details = details
+  }
+}
+
+export function sandboxErrorBody (code: string, message: string, details?: unknown): { sandbox_error: Record<string, unknown> } {
+  return { sandbox_error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+export function sendSandboxError (reply: FastifyReply, err: SandboxError): FastifyReply {
+  return reply
+    .code(err.statusCode)
+    .header('x-sandbox-error', err.code)
+    .type('application/json; charset=utf-8')
+    .send(sandboxErrorBody(err.code, err.message, err.details))
+}
+
+/** One entry of a vendor's error catalogue: at least an HTTP status and the vendor's message. */
+export interface CatalogueEntry {
+  readonly status: number
+  readonly message: string
+}
+
+/** What a catalogue renders: status, body (object → JSON, string/Buffer → as is), extra headers. */
+export interface RenderedError {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/**
+ * A vendor error in flight: thrown by vendor code, rendered by the vendor's catalogue in the vendor's
+ * error handler. `detail` carries per-call facts the wire body may need (e.g. a session flag).
+ */
+export class VendorError extends Error {
+  readonly vendor: string
+  readonly code: string
+  readonly detail: Record<string, unknown> | undefined
+
+  constructor (vendor: string, code: string, message: string, detail?: Record<string, unknown>) {
+    super(message)
+    this.name = 'VendorError'
+    this.vendor = vendor
+    this.code = code
+    this.detail = detail
+  }
+}
+
+export interface Catalogue<E extends Record<string, CatalogueEntry>> {
+  readonly vendor: string
+  readonly entries: E
+  readonly codes: Array<keyof E & string>
+  /** Build the error to throw: `throw errors.error('002')`. */
+  error: (code: keyof E & string, detail?: Record<string, unknown>) => VendorError
+  /** Render an error of this catalogue into its wire form. */
+  render: (err: VendorError) => RenderedError
+  has: (code: string) => code is keyof E & string
+}
+
+/**
+ * Define a vendor's error catalogue: the codes with their status and message (data), and the one
+ * function that turns an entry into the vendor's wire body.
+ */
+export function defineCatalogue<E extends Record<string, CatalogueEntry>> (
+  vendor: string,
+  entries: E,
+  render: (code: keyof E & string, entry: E[keyof E], detail: Record<string, unknown>) => RenderedError
+): Catalogue<E> {
+  const codes = Object.keys(entries) as Array<keyof E & string>
+  const has = (code: string): code is keyof E & string => Object.prototype.hasOwnProperty.call(entries, code)
+  return {
+    vendor,
+    entries,
+    codes,
+    has,
+    error (code, detail) {
+      const entry = entries[code]
+      if (entry === undefined) throw new Error(`${vendor}: no error ${code} in the catalogue`)
+      return new VendorError(vendor, code, entry.message, detail)
+    },
+    render (err) {
+      if (!has(err.code)) throw new Error(`${vendor}: no error ${err.code} in the catalogue`)
+      return render(err.code, entries[err.code] as E[keyof E], err.detail ?? {})
+    }
+  }
+}
+
+/**
+ * A scenario's raw response (CONTRACT.md, "Scenario files": "or a raw response"). Thrown by the
+ * scenario engine's decision so that it leaves the vendor's handler without the vendor shaping it.
+ */
+export class RawResponse extends Error {
+  readonly status: number
+  readonly headers: Record<string, string>
+  readonly body: unknown
+
+  constructor (status: number, headers: Record<string, string>, body: unknown) {
+    super('raw scenario response')
+    this.name = 'RawResponse'
+    this.status = status
+    this.headers = headers
+    this.body = body
+  }
+}
+
+/** Fastify's own errors carry a code such as FST_ERR_CTP_BODY_TOO_LARGE; vendors map them. */
+export function fastifyErrorCode (err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    return (err as { code: string }).code
+  }
+  return undefined
+}

@@ -1,0 +1,115 @@
+/**
+ * Multipart bodies, read whole into memory with explicit limits. The parser is registered only in
+ * the vendor plugins that need it (`registerMultipart(scope, ...)`): at the root it would slow every
+ * route. Errors come out as one MultipartError with a kind, which each vendor maps to its own code.
+ */
+import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { fastifyErrorCode } from './errors.js'
+
+export interface MultipartLimits {
+  /** Largest file part, in bytes. */
+  fileSize: number
+  /** Largest text part, in bytes. */
+  fieldSize: number
+  /** Most file parts. */
+  files: number
+  /** Most text parts. */
+  fields: number
+  /** Most parts of any kind. */
+  parts: number
+}
+
+export interface MultipartFile {
+  field: string
+  filename: string | undefined
+  /** The part's declared content type (busboy's default text/plain when absent). */
+  mimetype: string
+  data: Buffer
+}
+
+export interface MultipartBody {
+  /** Text parts by name, in arrival order. JSON-typed parts arrive parsed. */
+  fields: Record<string, unknown[]>
+  files: MultipartFile[]
+}
+
+export type MultipartErrorKind = 'not-multipart' | 'file-too-large' | 'too-many-parts' | 'malformed'
+
+export class MultipartError extends Error {
+  constructor (readonly kind: MultipartErrorKind, message: string) {
+    super(message)
+    this.name = 'MultipartError'
+  }
+}
+
+export interface RegisterMultipartOptions {
+  limits: MultipartLimits
+  /**
+   * Which parts are files. Busboy's default treats a part as a file only when it has a filename (or is
+   * application/octet-stream); vendors whose clients send binary parts without a filename must treat
+   * those as files too, or their bytes would be decoded as text and corrupted.
+   */
+  isPartAFile?: (fieldName: string | undefined, contentType: string | undefined, fileName: string | undefined) => boolean
+}
+
+/** Register @fastify/multipart in the given (vendor) scope. */
+export async function registerMultipart (scope: FastifyInstance, opts: RegisterMultipartOptions): Promise<void> {
+  const options: FastifyMultipartBaseOptions & { isPartAFile?: RegisterMultipartOptions['isPartAFile'] } = {
+    limits: { ...opts.limits, headerPairs: 100 },
+    throwFileSizeLimit: true
+  }
+  if (opts.isPartAFile !== undefined) options.isPartAFile = opts.isPartAFile
+  await scope.register(multipart, options)
+}
+
+function mapError (err: unknown): MultipartError {
+  if (err instanceof MultipartError) return err
+  const code = fastifyErrorCode(err)
+  const message = err instanceof Error ? err.message : String(err)
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE': return new MultipartError('file-too-large', message)
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT': return new MultipartError('too-many-parts', message)
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE': return new MultipartError('not-multipart', message)
+    default: return new MultipartError('malformed', message)
+  }
+}
+
+/**
+ * Read every part. Text parts that hit the field size limit are refused as too large (busboy would
+ * silently truncate them). The journal gets a summary (files as bytes + sha256 at flush time).
+ */
+export async function readMultipart (request: FastifyRequest): Promise<MultipartBody> {
+  if (!request.isMultipart()) throw new MultipartError('not-multipart', 'the request is not multipart/form-data')
+  const body: MultipartBody = { fields: Object.create(null) as Record<string, unknown[]>, files: [] }
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer()
+        body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, data })
+      } else {
+        if (part.valueTruncated) throw new MultipartError('file-too-large', `the part "${part.fieldname}" is too large`)
+        ;(body.fields[part.fieldname] ??= []).push(part.value)
+      }
+    }
+  } catch (err) {
+    throw mapError(err)
+  }
+  request.sandbox.journalBody = {
+    fields: body.fields,
+    files: body.files.map((f) => ({ field: f.field, filename: f.filename ?? null, mimetype: f.mimetype, content: f.data }))
+  }
+  return body
+}
+
+/** The first text value of a field, if any. */
+export function firstField (body: MultipartBody, name: string): unknown {
+  return body.fields[name]?.[0]
+}
+
+/** The first file of a field, if any. */
+export function firstFile (body: MultipartBody, name: string): MultipartFile | undefined {
+  return body.files.find((f) => f.field === name)
+}

@@ -1,0 +1,71 @@
+/**
+ * Schema plumbing shared by vendors: the validator and serializer compilers, and markers for
+ * schemas that document a body the vendor reads itself (multipart, raw images), so the same zod
+ * schema documents the request in OpenAPI and validates it once the parts are read.
+ */
+import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify/types/schema.js'
+import { validatorCompiler } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+
+const readByVendor = new WeakSet<object>()
+
+/**
+ * Mark a body schema as read by the vendor's handler (multipart parts, raw bytes): it is documented
+ * in OpenAPI, and Fastify does not validate the body against it before the handler runs.
+ */
+export function readByHandler<T extends z.ZodType> (schema: T): T {
+  readByVendor.add(schema)
+  return schema
+}
+
+/** A binary file part or body, as OpenAPI spells it (type string, format binary). */
+export function binary (description: string): z.ZodType<unknown> {
+  return z.unknown().meta({ type: 'string', format: 'binary', description })
+}
+
+/** Fastify's validator compiler: zod, except for the bodies a vendor reads itself. */
+export const compileValidator: FastifySchemaCompiler<z.ZodType> = (route) => {
+  if (route.httpPart === 'body' && readByVendor.has(route.schema)) return (data: unknown) => ({ value: data })
+  const validate = validatorCompiler(route) as (data: unknown) => { value?: unknown, error?: Error }
+  if (route.httpPart !== 'headers') return validate
+  // Headers are checked, never replaced: zod's output would drop the headers the schema does not name.
+  return (data: unknown) => {
+    const r = validate(data)
+    return r.error === undefined ? { value: data } : r
+  }
+}
+
+export class ResponseSchemaMismatch extends Error {
+  constructor (method: string, url: string, issues: string) {
+    super(`response of ${method} ${url} does not match its documented schema: ${issues}`)
+    this.name = 'ResponseSchemaMismatch'
+  }
+}
+
+/**
+ * Responses are serialised with JSON.stringify of what the handler built, so vendor key order and
+ * values reach the wire exactly (zod parsing would reorder or strip keys). The response schemas are
+ * documentation; with `check` on (tests), every response is also checked against its schema, so the
+ * OpenAPI documents cannot drift from what the sandbox really answers.
+ */
+export function compileSerializer (check: boolean): FastifySerializerCompiler<unknown> {
+  return ({ schema, method, url }) => {
+    const zod = resolveResponseSchema(schema)
+    if (!check || zod === undefined) return (data) => JSON.stringify(data)
+    return (data) => {
+      const r = zod.safeParse(data)
+      if (!r.success) throw new ResponseSchemaMismatch(method, url, r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '))
+      return JSON.stringify(data)
+    }
+  }
+}
+
+function resolveResponseSchema (schema: unknown): z.ZodType | undefined {
+  if (schema instanceof z.ZodType) return schema
+  if (schema !== null && typeof schema === 'object' && 'content' in schema) {
+    const content = (schema as { content: Record<string, { schema?: unknown }> }).content
+    const json = content['application/json']?.schema
+    if (json instanceof z.ZodType) return json
+  }
+  return undefined
+}

@@ -1,0 +1,53 @@
+/**
+ * Request and response shapes of POST /liveness/, named as gtriip-liveness.md names them.
+ */
+import { z } from 'zod'
+import { binary, readByHandler } from '../../core/schemas.js'
+import { catalogue, type GtriipCode } from './errors.js'
+
+export const settingsSchema = z.object({
+  liveness_threshold: z.number().min(0).max(1).default(0.9)
+    .describe('liveness is true when score >= this (the vendor runs 0.90; vendor-notes §2)'),
+  max_image_bytes: z.number().int().min(1).max(64 * 1024 * 1024).default(10 * 1024 * 1024)
+    .describe('largest image accepted; above it, error 003 (document: "a 10MB limit")')
+}).strict()
+
+export type GtriipSettings = z.output<typeof settingsSchema>
+
+/** The two ways of sending the selfie (document, "Request Fields"); `image` wins when both are sent. */
+export const LivenessRequest = readByHandler(z.object({
+  image: binary('The selfie as a file (multipart/form-data). Wins when image_bytes is sent too.').optional(),
+  image_bytes: z.string().describe('The selfie, base64-encoded (a data: prefix is tolerated). Form field, multipart text part, or JSON.').optional()
+}).describe('Provide one of image or image_bytes'))
+
+/** What the handler accepts from a JSON or URL-encoded body. */
+export const ImageBytesField = z.object({ image_bytes: z.string().min(1) })
+
+export const LivenessHeaders = z.object({
+  'x-api-key': z.string().describe('Your API key (vendor Readme: header x-api-key). Missing or wrong: error 001.')
+})
+
+export const LivenessResult = z.object({
+  liveness: z.boolean().describe('Whether the face is from a live person (score >= threshold), not a printed or replay attack'),
+  score: z.number().min(0).max(1).describe('Confidence, 0 to 1, that the face is real')
+})
+
+export const LivenessSuccess = z.object({
+  result: LivenessResult,
+  success: z.literal(true)
+}).meta({ id: 'GtriipLivenessSuccess' })
+
+export const LivenessFailure = z.object({
+  success: z.literal(false),
+  error_code: z.enum(catalogue.codes as [string, ...string[]]).describe('Zero-padded string, see the error table'),
+  error_message: z.string()
+}).meta({ id: 'GtriipError' })
+
+/** Scenario outcomes in the vendor's vocabulary: an error code, or a liveness result. */
+export const outcomeSchema = z.object({
+  error: z.enum(catalogue.codes as [GtriipCode, ...GtriipCode[]]).optional().describe('answer this documented error code'),
+  liveness: z.boolean().optional().describe('the verdict; without score, a score on the matching side of the threshold is generated'),
+  score: z.number().min(0).max(1).optional().describe('the score; without liveness, the verdict follows the threshold')
+}).strict().refine((o) => o.error === undefined || (o.liveness === undefined && o.score === undefined), 'an error outcome has no liveness or score')
+
+export type GtriipOutcome = z.output<typeof outcomeSchema>

@@ -1,0 +1,16 @@
+/** Placeholder: replaced by the real weber vendor module. */
+import { z } from 'zod'
+import type { VendorModule } from '../../core/vendor.js'
+
+export const weber: VendorModule<Record<string, never>> = {
+  id: 'weber',
+  title: 'weber',
+  description: 'not implemented yet',
+  prefix: '/weber',
+  bodyLimit: 1024 * 1024,
+  settings: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  store: { migrations: [], tables: [] },
+  scenarios: { operations: [], outcome: z.object({}) },
+  cors: { headers: [], methods: ['GET', 'POST'] },
+  plugin: async () => {}
+}
