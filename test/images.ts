@@ -33,17 +33,30 @@ export async function photo (opts: PhotoOptions = {}): Promise<Buffer> {
   const height = opts.height ?? 480
   const rand = prng(opts.seed ?? 1)
   const px = Buffer.alloc(width * height * 3)
-  const cx = width * (0.3 + 0.4 * rand())
-  const cy = height * (0.3 + 0.4 * rand())
-  const r = Math.min(width, height) * (0.2 + 0.15 * rand())
-  const base = [60 + 80 * rand(), 60 + 80 * rand(), 60 + 80 * rand()]
+  // A few ellipses ("face", "shoulders", background objects) placed and coloured by the seed, on a
+  // gradient whose direction depends on the seed too, with stripes and fine noise for texture.
+  const shapes = Array.from({ length: 4 }, (_, i) => ({
+    cx: width * (0.15 + 0.7 * rand()),
+    cy: height * (0.15 + 0.7 * rand()),
+    r: Math.min(width, height) * (i === 0 ? 0.25 : 0.08 + 0.12 * rand()),
+    add: [-40 + 80 * rand(), -40 + 80 * rand(), -40 + 80 * rand()]
+  }))
+  const base = [70 + 40 * rand(), 70 + 40 * rand(), 70 + 40 * rand()]
+  const gx = 50 * (rand() - 0.5)
+  const gy = 50 * (rand() - 0.5)
   const gain = opts.gain ?? 1
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const inFace = (x - cx) ** 2 + ((y - cy) * 0.8) ** 2 < r * r
-      const stripe = ((Math.floor(x / 23) + Math.floor(y / 31)) % 2) * 18
+      const stripe = ((Math.floor(x / 23) + Math.floor(y / 31)) % 2) * 14
+      let r0 = 0
+      let g0 = 0
+      let b0 = 0
+      for (const s of shapes) {
+        if ((x - s.cx) ** 2 + ((y - s.cy) * 0.8) ** 2 < s.r * s.r) { r0 = s.add[0] as number; g0 = s.add[1] as number; b0 = s.add[2] as number }
+      }
+      const add = [r0, g0, b0]
       for (let c = 0; c < 3; c++) {
-        const g = (base[c] as number) + 60 * (x / width) + 40 * (y / height) + stripe + (inFace ? 45 : 0) + 24 * (rand() - 0.5)
+        const g = (base[c] as number) + gx * (x / width) + gy * (y / height) + stripe + (add[c] as number) + 24 * (rand() - 0.5)
         px[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(g * gain)))
       }
     }

@@ -13,14 +13,14 @@ import { namespaceOf } from './vendor.js'
 
 const SandboxErrorBody = z.object({
   sandbox_error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
-}).describe("The sandbox's own error (never a vendor answer); also in the x-sandbox-error header")
+}).describe("The sandbox's own error (never a vendor answer); also in the x-sandbox-error header").meta({ id: 'SandboxError' })
 
 const ClockBody = z.object({
   now: z.string().describe('ISO-8601 time on the namespace clock'),
   offset_ms: z.number().int().describe('how far the namespace clock is ahead of real time')
-})
+}).meta({ id: 'SandboxClock' })
 
-const ScenarioSummary = z.object({ name: z.string(), description: z.string(), vendor: z.string(), file: z.string() })
+const ScenarioSummary = z.object({ name: z.string(), description: z.string(), vendor: z.string(), file: z.string() }).meta({ id: 'SandboxScenario' })
 
 const NamespaceHeader = z.object({
   'x-sandbox-namespace': z.string().optional().describe('state namespace (default "default")')
@@ -38,7 +38,7 @@ const JournalEntry = z.object({
   duration_ms: z.number(),
   request: z.unknown(),
   response: z.unknown()
-})
+}).meta({ id: 'SandboxJournalEntry' })
 
 export interface AdminOptions {
   core: Core
@@ -115,7 +115,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       tags,
       summary: "Drop the namespace's state (or every namespace's with {\"all\":true})",
       headers: NamespaceHeader,
-      body: z.object({ all: z.boolean().optional() }).strict().optional(),
+      body: z.object({ all: z.boolean().optional() }).strict().nullish(),
       response: { 200: z.object({ reset: z.enum(['namespace', 'all']), namespace: z.string().nullable() }), ...errors }
     }
   }, async (request) => {
@@ -204,7 +204,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       tags,
       summary: 'Back to the default outcomes (only one vendor with {"vendor":V})',
       headers: NamespaceHeader,
-      body: z.object({ vendor: z.string().min(1).optional() }).strict().optional(),
+      body: z.object({ vendor: z.string().min(1).optional() }).strict().nullish(),
       response: { 200: z.object({ namespace: z.string(), active: z.record(z.string(), z.string()) }), ...errors }
     }
   }, async (request) => {

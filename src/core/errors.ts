@@ -32,7 +32,8 @@ export function sendSandboxError (reply: FastifyReply, err: SandboxError): Fasti
     .code(err.statusCode)
     .header('x-sandbox-error', err.code)
     .type('application/json; charset=utf-8')
-    .send(sandboxErrorBody(err.code, err.message, err.details))
+    // Serialised here, not by the route's serializer: the route documents the vendor's shapes.
+    .send(JSON.stringify(sandboxErrorBody(err.code, err.message, err.details)))
 }
 
 /** One entry of a vendor's error catalogue: at least an HTTP status and the vendor's message. */

@@ -55,12 +55,13 @@ export class Outbound {
 
   /** Start the call in the background; the returned promise never rejects. */
   post (call: OutboundCall): Promise<OutboundResult> {
-    const p = this.run(call).catch((err: unknown) => {
-      this.log.error({ err }, 'callback failed unexpectedly')
-      return { delivered: false, attempts: 0, status: undefined }
-    })
+    const p: Promise<OutboundResult> = this.run(call)
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'callback failed unexpectedly')
+        return { delivered: false, attempts: 0, status: undefined }
+      })
+      .finally(() => this.inFlight.delete(p))
     this.inFlight.add(p)
-    void p.finally(() => this.inFlight.delete(p))
     return p
   }
 

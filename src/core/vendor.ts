@@ -28,6 +28,7 @@ export interface RequestSandbox {
   journalBody: unknown
   started: number
   payload: unknown
+  journaled: boolean
 }
 
 declare module 'fastify' {
@@ -206,7 +207,8 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
         fault: undefined,
         journalBody: undefined,
         started: performance.now(),
-        payload: undefined
+        payload: undefined,
+        journaled: false
       }
       request.sandbox = s
       if (mod.cors !== 'own') {
@@ -252,8 +254,8 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
       if (fault.status !== undefined) reply.code(fault.status)
       if (fault.drop === true) {
         // Close the connection without an answer: what a crashed upstream or a cut network looks like.
+        journal(request, reply, 0)
         reply.raw.destroy()
-        s.payload = null
         return ''
       }
       let out: unknown = payload
@@ -268,10 +270,13 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
       return out
     })
 
-    instance.addHook('onResponse', (request, reply, done) => {
+    // Journaled once per request: on response, or when the connection ends without one (a drop fault,
+    // or a client that gave up), with status 0.
+    const journal = (request: FastifyRequest, reply: FastifyReply | undefined, status: number): void => {
       const s = request.sandbox
-      if (s === undefined || s === null) { done(); return }
-      const headers = reply.getHeaders()
+      if (s === undefined || s === null || s.journaled) return
+      s.journaled = true
+      const headers: Record<string, unknown> = reply?.getHeaders() ?? {}
       core.journal.record({
         namespace: s.namespace,
         time: core.clock.now(s.namespace).toISOString(),
@@ -279,12 +284,19 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
         operation: operationOf(request),
         method: request.method,
         path: request.url,
-        status: reply.raw.destroyed && s.payload === null ? 0 : reply.statusCode,
+        status,
         scenario: s.scenario,
         durationMs: performance.now() - s.started,
         request: { headers: request.headers, query: request.query, body: s.journalBody ?? request.body },
-        response: { headers, body: s.payload, contentType: headers['content-type'] as string | undefined }
+        response: status === 0 ? { headers: {}, body: null, contentType: undefined } : { headers, body: s.payload, contentType: headers['content-type'] as string | undefined }
       })
+    }
+    instance.addHook('onResponse', (request, reply, done) => {
+      journal(request, reply, reply.statusCode)
+      done()
+    })
+    instance.addHook('onRequestAbort', (request, done) => {
+      journal(request, undefined, 0)
       done()
     })
 

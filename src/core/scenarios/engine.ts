@@ -105,7 +105,8 @@ export class ScenarioEngine {
   /** Load every file; at start-up any error is fatal (thrown), so a broken scenario is never silently missing. */
   loadInitial (): void {
     const { byFile, errors } = loadScenarioDir(this.dir, this.vendors)
-    if (errors.length > 0) throw errors[0] as ScenarioFileError
+    const first = errors[0]
+    if (first !== undefined) throw first
     this.install(byFile)
   }
 

@@ -1,0 +1,33 @@
+/**
+ * State lives in one SQLite file (WAL): with a file, it survives a restart.
+ */
+import { join } from 'node:path'
+import t from 'tap'
+import { build, json } from '../helper.js'
+
+t.test('with a database file, the clock offset, the active scenario and the journal survive a restart', async (t) => {
+  const db = join(t.testdir({}), 'sandbox.db')
+  const ns = { 'x-sandbox-namespace': 'persist' }
+  const first = await build(t, { db })
+  await first.inject({ method: 'POST', url: '/__admin/clock/advance', headers: ns, payload: { seconds: 3600 } })
+  await first.inject({ method: 'PUT', url: '/__admin/scenario', headers: ns, payload: { name: 'gtriip/spoof' } })
+  await first.inject({ method: 'POST', url: '/gtriip/liveness/', headers: { ...ns, 'x-api-key': 'k' }, payload: {} })
+  t.equal(first.core.db.pragma('journal_mode', { simple: true }), 'wal')
+  await first.close()
+
+  const second = await build(t, { db })
+  t.equal(json(await second.inject({ method: 'GET', url: '/__admin/clock', headers: ns })).offset_ms, 3600000)
+  t.same(json(await second.inject({ method: 'GET', url: '/__admin/scenario', headers: ns })).active, { gtriip: 'gtriip/spoof' })
+  const entries = json(await second.inject({ method: 'GET', url: '/__admin/requests', headers: ns })).requests
+  t.equal(entries.length, 1)
+  t.equal(entries[0].status, 400)
+})
+
+t.test('migrations run once: reopening a database does not re-create tables', async (t) => {
+  const db = join(t.testdir({}), 'm.db')
+  const a = await build(t, { db })
+  const count = a.core.db.prepare('SELECT count(*) FROM sandbox_migrations').pluck().get()
+  await a.close()
+  const b = await build(t, { db })
+  t.equal(b.core.db.prepare('SELECT count(*) FROM sandbox_migrations').pluck().get(), count)
+})
