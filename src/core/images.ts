@@ -9,6 +9,9 @@
 import { createHash } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 
+// Every image is new to the sandbox: libvips' operation cache would only hold memory.
+sharp.cache(false)
+
 export type ImageFormat = 'jpeg' | 'png'
 
 export type ImageErrorKind =
@@ -195,11 +198,8 @@ export function hashDistance (a: string, b: string): number {
 
 export const DEFAULT_MAX_PIXELS = 64_000_000
 
-/**
- * Check and decode. Order: empty, byte size, format (magic bytes), pixel count from the header,
- * then the decoding itself (truncated or damaged data fail here).
- */
-export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
+/** The checks made before any decoding: empty, byte size, format (magic bytes), pixel count from the header. */
+function precheck (bytes: Buffer, limits: ImageLimits): { format: ImageFormat, maxPixels: number } {
   if (bytes.length === 0) throw new ImageError('empty', 'the image is empty')
   if (limits.maxBytes !== undefined && bytes.length > limits.maxBytes) {
     throw new ImageError('too-large', `the image has ${bytes.length} bytes; at most ${limits.maxBytes} are accepted`)
@@ -213,6 +213,20 @@ export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Pro
   if (size.width * size.height > maxPixels) {
     throw new ImageError('too-many-pixels', `the image is ${size.width}x${size.height}; at most ${maxPixels} pixels are accepted`)
   }
+  return { format, maxPixels }
+}
+
+function corrupt (format: ImageFormat, err: unknown): ImageError {
+  return new ImageError('corrupt', `the ${format.toUpperCase()} data cannot be decoded (${(err as Error).message.split('\n')[0] ?? ''})`)
+}
+
+/**
+ * Check and decode into full-resolution pixels (for measures, crops, thumbnails). Order: empty,
+ * byte size, format, pixel count from the header, then the decoding itself (truncated or damaged
+ * data fail here).
+ */
+export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
+  const { format, maxPixels } = precheck(bytes, limits)
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .rotate() // apply EXIF orientation, as a camera app shows the photo
@@ -223,7 +237,35 @@ export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Pro
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`)
     return new DecodedImage(bytes, format, info.width, info.height, data)
   } catch (err) {
-    throw new ImageError('corrupt', `the ${format.toUpperCase()} data cannot be decoded (${(err as Error).message.split('\n')[0] ?? ''})`)
+    throw corrupt(format, err)
+  }
+}
+
+/** An image known to decode, without its full-resolution pixels. */
+export interface VerifiedImage {
+  bytes: Buffer
+  format: ImageFormat
+  width: number
+  height: number
+  sha256: string
+}
+
+/**
+ * Check that the image decodes (every byte of it: a truncated or damaged image fails), for vendors
+ * that need no pixels. JPEGs are decoded at a reduced scale (libjpeg's DCT scaling), which reads the
+ * whole stream but skips most of the pixel work.
+ */
+export async function verifyImage (bytes: Buffer, limits: ImageLimits = {}): Promise<VerifiedImage> {
+  const { format, maxPixels } = precheck(bytes, limits)
+  try {
+    await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
+      .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer()
+    const size = headerSize(bytes, format) as { width: number, height: number }
+    return { bytes, format, width: size.width, height: size.height, sha256: createHash('sha256').update(bytes).digest('hex') }
+  } catch (err) {
+    throw corrupt(format, err)
   }
 }
 
@@ -233,7 +275,20 @@ export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Pro
  */
 export class ImageDecoder {
   private readonly memo = new WeakMap<Buffer, Promise<DecodedImage>>()
+  private readonly verified = new WeakMap<Buffer, Promise<VerifiedImage>>()
   constructor (private readonly defaults: ImageLimits) {}
+
+  /** Check that the bytes are a whole JPEG/PNG within the limits, without keeping pixels (see verifyImage). */
+  verify (bytes: Buffer, limits: ImageLimits = {}): Promise<VerifiedImage> {
+    const decoded = this.memo.get(bytes)
+    if (decoded !== undefined) return decoded
+    let p = this.verified.get(bytes)
+    if (p === undefined) {
+      p = verifyImage(bytes, { ...this.defaults, ...limits })
+      this.verified.set(bytes, p)
+    }
+    return p
+  }
 
   decode (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
     let p = this.memo.get(bytes)

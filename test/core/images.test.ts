@@ -120,3 +120,15 @@ t.test('the decoder decodes the same buffer once, and measures are memoized', as
   t.equal(img.stats(), img.stats())
   t.equal(img.perceptualHash(), img.perceptualHash())
 })
+
+t.test('verify checks every byte without keeping pixels: truncated JPEG and PNG fail, limits apply', async (t) => {
+  const { verifyImage } = await import('../../src/core/images.js')
+  const jpeg = await photo({ width: 1024, height: 768 })
+  const ok = await verifyImage(jpeg)
+  t.same([ok.format, ok.width, ok.height, ok.sha256.length], ['jpeg', 1024, 768, 64])
+  t.equal(await kindOf(verifyImage(jpeg.subarray(0, Math.floor(jpeg.length * 0.7)))), 'corrupt')
+  const png = await photo({ format: 'png' })
+  t.equal(await kindOf(verifyImage(png.subarray(0, Math.floor(png.length * 0.7)))), 'corrupt')
+  t.equal(await kindOf(verifyImage(giantPngHeader())), 'too-many-pixels')
+  t.equal(await kindOf(verifyImage(jpeg, { maxBytes: 10 })), 'too-large')
+})
