@@ -20,5 +20,5 @@ const barePort = new URL(await bare.listen({ port: 0, host: '127.0.0.1' })).port
 const sandboxPort = new URL(await sandbox.listen({ port: 0, host: '127.0.0.1' })).port
 process.send?.({ barePort: Number(barePort), sandboxPort: Number(sandboxPort) })
 process.on('message', (m) => {
-  if (m === 'stop') void Promise.all([bare.close(), sandbox.close()]).then(() => process.exit(0))
+  if (m === 'stop') Promise.all([bare.close(), sandbox.close()]).then(() => process.exit(0), () => process.exit(1))
 })

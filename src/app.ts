@@ -16,6 +16,9 @@ import { vendors as registry } from './vendors/index.js'
 
 export const vendorIds = registry.map((v) => v.id)
 
+/** Every vendor's scenario vocabulary (one map for the process: the loader caches parses per map). */
+const scenarioSpecs = new Map<string, VendorScenarioSpec>(registry.map((v) => [v.id, v.scenarios]))
+
 function vendorSettingsSchemas (): Record<string, z.ZodType> {
   return Object.fromEntries(registry.map((v) => [v.id, v.settings]))
 }
@@ -60,8 +63,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   app.decorateRequest('sandbox', null as never)
 
   const served: ReadonlyArray<VendorModule<any>> = config.vendor === undefined ? registry : registry.filter((v) => v.id === config.vendor)
-  const specs = new Map<string, VendorScenarioSpec>(registry.map((v) => [v.id, v.scenarios]))
-  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store })), specs, app.log, opts)
+  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store })), scenarioSpecs, app.log, opts)
   app.decorate('core', core)
   app.addHook('onClose', async () => { await core.close() })
 

@@ -34,7 +34,13 @@ export interface MultipartBody {
   files: MultipartFile[]
 }
 
-export type MultipartErrorKind = 'not-multipart' | 'file-too-large' | 'too-many-parts' | 'malformed'
+export type MultipartErrorKind =
+  | 'not-multipart' // another content type
+  | 'body-too-large' // Content-Length above the route's (the vendor's) body limit, refused unread
+  | 'file-too-large' // a file part above limits.fileSize
+  | 'field-too-large' // a text part above limits.fieldSize
+  | 'too-many-parts' // more parts, files or fields than allowed
+  | 'malformed' // not parseable as multipart
 
 export class MultipartError extends Error {
   constructor (readonly kind: MultipartErrorKind, message: string) {
@@ -78,11 +84,19 @@ function mapError (err: unknown): MultipartError {
 }
 
 /**
- * Read every part. Text parts that hit the field size limit are refused as too large (busboy would
- * silently truncate them). The journal gets a summary (files as bytes + sha256 at flush time).
+ * Read every part. Fastify's body limit does not apply to multipart bodies (the parser streams them),
+ * so a body announced larger than the route's limit is refused here before it is read; a chunked body
+ * is bounded by the part limits (files x fileSize + fields x fieldSize). Text parts that hit the field
+ * size limit are refused as too large (busboy would silently truncate them). The journal gets a
+ * summary (files as bytes + sha256 at flush time).
  */
 export async function readMultipart (request: FastifyRequest): Promise<MultipartBody> {
   if (!request.isMultipart()) throw new MultipartError('not-multipart', 'the request is not multipart/form-data')
+  const limit = request.routeOptions.bodyLimit
+  const announced = Number(request.headers['content-length'])
+  if (limit !== undefined && Number.isFinite(announced) && announced > limit) {
+    throw new MultipartError('body-too-large', `the body has ${announced} bytes; at most ${limit} are accepted`)
+  }
   const body: MultipartBody = { fields: Object.create(null) as Record<string, unknown[]>, files: [] }
   try {
     for await (const part of request.parts()) {
@@ -90,7 +104,7 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
         const data = await part.toBuffer()
         body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, data })
       } else {
-        if (part.valueTruncated) throw new MultipartError('file-too-large', `the part "${part.fieldname}" is too large`)
+        if (part.valueTruncated) throw new MultipartError('field-too-large', `the text part "${part.fieldname}" is too large`)
         ;(body.fields[part.fieldname] ??= []).push(part.value)
       }
     }

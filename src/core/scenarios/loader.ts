@@ -107,14 +107,32 @@ export interface LoadResult {
   errors: ScenarioFileError[]
 }
 
+/**
+ * Parsed files by their text, per vendor vocabulary: parsing and validating is most of the cost of a
+ * load, and an unchanged file (a reload after another file changed, every app built by the tests)
+ * need not be parsed again. Scenarios are never mutated once loaded.
+ */
+const parsed = new WeakMap<ReadonlyMap<string, VendorScenarioSpec>, Map<string, { text: string, list: Scenario[] }>>()
+
 /** Load every file of the directory; errors are collected per file, never thrown. */
 export function loadScenarioDir (dir: string, vendors: ReadonlyMap<string, VendorScenarioSpec>): LoadResult {
   const byFile = new Map<string, Scenario[]>()
   const errors: ScenarioFileError[] = []
+  let cache = parsed.get(vendors)
+  if (cache === undefined) {
+    cache = new Map()
+    parsed.set(vendors, cache)
+  }
   for (const file of listScenarioFiles(dir)) {
     const label = relative(process.cwd(), file) || file
     try {
-      byFile.set(label, parseScenarioFile(file, readFileSync(file, 'utf8'), vendors, label))
+      const text = readFileSync(file, 'utf8')
+      let hit = cache.get(label)
+      if (hit === undefined || hit.text !== text) {
+        hit = { text, list: parseScenarioFile(file, text, vendors, label) }
+        cache.set(label, hit)
+      }
+      byFile.set(label, hit.list)
     } catch (err) {
       errors.push(err instanceof ScenarioFileError ? err : new ScenarioFileError(label, (err as Error).message))
     }

@@ -35,7 +35,7 @@ export const gtriip: VendorModule<GtriipSettings> = {
       catalogue,
       map: (err) => {
         if (err instanceof ImageError) return catalogue.error('002')
-        if (err instanceof MultipartError) return catalogue.error(err.kind === 'file-too-large' ? '003' : '004')
+        if (err instanceof MultipartError) return catalogue.error(err.kind.endsWith('too-large') ? '003' : '004')
         const code = fastifyErrorCode(err)
         if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return catalogue.error('003')
         // Malformed JSON, unsupported content type, empty body, bad multipart: "not in the correct format".

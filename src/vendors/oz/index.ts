@@ -68,7 +68,7 @@ export const oz: VendorModule<OzSettings> = {
         const role = TEMPLATE_ONLY.has(op) ? 'template' : 'sample'
         if (err instanceof ImageError) return ozError('sample', family, err.message)
         if (err instanceof MultipartError) {
-          if (err.kind === 'file-too-large' || err.kind === 'too-many-parts') return ozError(role, family, err.message)
+          if (err.kind.endsWith('too-large') || err.kind === 'too-many-parts') return ozError(role, family, err.message)
           return ozError('content-type', family, `malformed multipart/form-data: ${err.message}`)
         }
         const code = fastifyErrorCode(err)

@@ -48,11 +48,11 @@ const IMAGE_CODES: Record<ImageErrorKind, RisetCode> = {
   corrupt: '493'
 }
 
-/** Decode image k (1-based) and return its sha256; the decoded pixels are not kept. */
+/** Check that image k (1-based) decodes and return its sha256: the emulation needs no pixels. */
 async function checkImage (ctx: Ctx, text: string, k: number): Promise<string> {
   try {
     const bytes = decodeBase64(text)
-    const image = await ctx.core.images.decode(bytes, { maxBytes: ctx.settings.max_image_bytes, maxPixels: ctx.settings.max_image_pixels })
+    const image = await ctx.core.images.verify(bytes, { maxBytes: ctx.settings.max_image_bytes, maxPixels: ctx.settings.max_image_pixels })
     return image.sha256
   } catch (err) {
     if (err instanceof ImageError) throw refuse(IMAGE_CODES[err.kind], `images[${k - 1}] (image${k}): ${err.message}`)

@@ -238,3 +238,10 @@ t.test('with --vendor gtriip the API answers at the root', async (t) => {
   t.equal(res.statusCode, 200)
   t.equal((await app.inject({ method: 'POST', url: URL, headers: KEY, payload: {} })).statusCode, 404, 'no prefix any more')
 })
+
+t.test('003 for a multipart body announced larger than the body limit, refused before it is read', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'POST', url: URL, headers: { ...KEY, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(41 * 1024 * 1024) }, payload: '--x--\r\n' })
+  t.equal(res.statusCode, 413)
+  t.equal(json(res).error_code, '003')
+})
