@@ -124,6 +124,19 @@ export class RawResponse extends Error {
   }
 }
 
+/**
+ * A failure of a core facility (image, multipart, media) with a machine-readable kind: core says
+ * what went wrong, and each vendor maps the kind to its own error code.
+ */
+export class KindError<K extends string> extends Error {
+  readonly kind: K
+  constructor (kind: K, message: string) {
+    super(message)
+    this.name = new.target.name
+    this.kind = kind
+  }
+}
+
 /** Fastify's own errors carry a code such as FST_ERR_CTP_BODY_TOO_LARGE; vendors map them. */
 export function fastifyErrorCode (err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string') {

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
+import { KindError } from './errors.js'
 
 // Every image is new to the sandbox: libvips' operation cache would only hold memory.
 sharp.cache(false)
@@ -22,14 +23,7 @@ export type ImageErrorKind =
   | 'too-many-pixels' // width x height above the limit (read from the header)
   | 'corrupt' // JPEG/PNG whose data cannot be decoded (truncated, damaged)
 
-export class ImageError extends Error {
-  readonly kind: ImageErrorKind
-  constructor (kind: ImageErrorKind, message: string) {
-    super(message)
-    this.name = 'ImageError'
-    this.kind = kind
-  }
-}
+export class ImageError extends KindError<ImageErrorKind> {}
 
 export interface ImageLimits {
   /** Largest accepted size in bytes (after base64 decoding). */

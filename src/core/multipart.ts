@@ -5,7 +5,7 @@
  */
 import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { fastifyErrorCode } from './errors.js'
+import { fastifyErrorCode, KindError } from './errors.js'
 
 export interface MultipartLimits {
   /** Largest file part, in bytes. */
@@ -42,12 +42,7 @@ export type MultipartErrorKind =
   | 'too-many-parts' // more parts, files or fields than allowed
   | 'malformed' // not parseable as multipart
 
-export class MultipartError extends Error {
-  constructor (readonly kind: MultipartErrorKind, message: string) {
-    super(message)
-    this.name = 'MultipartError'
-  }
-}
+export class MultipartError extends KindError<MultipartErrorKind> {}
 
 export interface RegisterMultipartOptions {
   limits: MultipartLimits

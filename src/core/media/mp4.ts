@@ -6,20 +6,14 @@
  * the number of frames). No frame is ever decoded. Dependency-free; every read is bounds-checked,
  * so a damaged or hostile file gives an Mp4Error, never an exception of another kind.
  */
+import { KindError } from '../errors.js'
 
 export type Mp4ErrorKind =
   | 'not-mp4' // no ftyp/moov box where an MP4 starts
   | 'malformed' // box sizes or fields that do not fit in the file
   | 'no-video' // a valid container without a video track
 
-export class Mp4Error extends Error {
-  readonly kind: Mp4ErrorKind
-  constructor (kind: Mp4ErrorKind, message: string) {
-    super(message)
-    this.name = 'Mp4Error'
-    this.kind = kind
-  }
-}
+export class Mp4Error extends KindError<Mp4ErrorKind> {}
 
 export interface Mp4Info {
   /** Seconds (movie duration; the video track's when the movie header has none). */

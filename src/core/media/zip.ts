@@ -9,6 +9,7 @@
  * not when memory runs out. Every entry's CRC-32 is checked.
  */
 import { crc32, inflateRawSync } from 'node:zlib'
+import { KindError } from '../errors.js'
 
 export type ZipErrorKind =
   | 'not-zip' // no end-of-central-directory record
@@ -17,14 +18,7 @@ export type ZipErrorKind =
   | 'too-large' // an entry or the whole archive above the limits
   | 'too-many-entries'
 
-export class ZipError extends Error {
-  readonly kind: ZipErrorKind
-  constructor (kind: ZipErrorKind, message: string) {
-    super(message)
-    this.name = 'ZipError'
-    this.kind = kind
-  }
-}
+export class ZipError extends KindError<ZipErrorKind> {}
 
 export interface ZipLimits {
   /** Most file entries (directories do not count). */
