@@ -19,10 +19,10 @@ const arg = (name: string, dflt: number): number => {
 const duration = arg('--duration', 8)
 const connections = arg('--connections', 10)
 
-/** A ~100 KB JPEG: a textured 800x600 picture. */
+/** A ~100 KB JPEG: a textured 880x660 picture. */
 async function jpeg100k (): Promise<Buffer> {
-  const w = 800
-  const h = 600
+  const w = 880
+  const h = 660
   const px = Buffer.alloc(w * h * 3)
   let s = 12345
   for (let i = 0; i < px.length; i++) {
@@ -31,7 +31,7 @@ async function jpeg100k (): Promise<Buffer> {
     const y = Math.floor(i / 3 / w)
     px[i] = (x / 4 + y / 5 + ((x >> 4) ^ (y >> 4)) * 9 + (s % 24)) & 0xff
   }
-  return await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 80 }).toBuffer()
+  return await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 82 }).toBuffer()
 }
 
 function multipart (field: string, file: Buffer, filename: string): { body: Buffer, type: string } {

@@ -245,3 +245,18 @@ t.test('003 for a multipart body announced larger than the body limit, refused b
   t.equal(res.statusCode, 413)
   t.equal(json(res).error_code, '003')
 })
+
+t.test('the vendor README lists every documented error code with its message and scenario', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { catalogue } = await import('../../../src/vendors/gtriip/errors.js')
+  const readme = readFileSync('src/vendors/gtriip/README.md', 'utf8')
+  const app = await build(t)
+  const names = (json(await app.inject({ method: 'GET', url: '/__admin/scenarios' })) as Array<{ name: string }>).map((s) => s.name)
+  for (const code of catalogue.codes) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${code}\` |`))
+    t.ok(row, `README has a row for ${code}`)
+    t.match(row, catalogue.entries[code].message, `${code} row has the document's message`)
+    const scenario = names.find((n) => n.startsWith(`gtriip/${code}-`))
+    t.ok(scenario !== undefined && row?.includes(scenario), `${code} row names its scenario ${scenario ?? ''}`)
+  }
+})
