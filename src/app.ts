@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import { adminPlugin } from './core/admin.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
-import { SandboxError, sendSandboxError } from './core/errors.js'
+import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
 import { registerOpenApi } from './core/openapi.js'
 import { compileSerializer, compileValidator } from './core/schemas.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
@@ -83,8 +83,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   }
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof SandboxError) return sendSandboxError(reply, err)
-    request.log.error({ err }, 'unexpected failure')
-    return sendSandboxError(reply, new SandboxError('internal', 'the sandbox failed unexpectedly; see its log', 500))
+    return sendSandboxFault(reply, err, 'sandbox')
   })
 
   await app.ready()

@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Core } from './core.js'
-import { fastifyErrorCode, SandboxError, sendSandboxError } from './errors.js'
+import { fastifyErrorCode, SandboxError, sendSandboxError, sendSandboxFault } from './errors.js'
 import { namespaceOf } from './vendor.js'
 
 const SandboxErrorBody = z.object({
@@ -81,8 +81,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendSandboxError(reply, new SandboxError('unsupported-media-type', 'admin calls take JSON (application/json)', 415))
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendSandboxError(reply, new SandboxError('body-too-large', 'the body is too large for an admin call', 413))
     if (code?.startsWith('FST_ERR_CTP') === true) return sendSandboxError(reply, new SandboxError('invalid-body', err.message, 400))
-    request.log.error({ err }, 'admin call failed')
-    return sendSandboxError(reply, new SandboxError('internal', 'the sandbox failed unexpectedly; see its log', 500))
+    return sendSandboxFault(reply, err, 'admin')
   })
 
   app.setNotFoundHandler((request, reply) => sendSandboxError(reply, new SandboxError('unknown-admin-call', `no admin call ${request.method} ${request.url.split('?')[0] ?? ''}`, 404)))

@@ -36,6 +36,15 @@ export function sendSandboxError (reply: FastifyReply, err: SandboxError): Fasti
     .send(JSON.stringify(sandboxErrorBody(err.code, err.message, err.details)))
 }
 
+/**
+ * The sandbox's own answer to an unexpected failure (a bug): logged with its stack, answered as the
+ * sandbox's `internal` error, never as a vendor answer or in Fastify's shape.
+ */
+export function sendSandboxFault (reply: FastifyReply, err: unknown, context: string): FastifyReply {
+  reply.log.error({ err }, `${context}: unexpected failure`)
+  return sendSandboxError(reply, new SandboxError('internal', 'the sandbox failed unexpectedly; see its log', 500))
+}
+
 /** One entry of a vendor's error catalogue: at least an HTTP status and the vendor's message. */
 export interface CatalogueEntry {
   readonly status: number

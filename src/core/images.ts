@@ -51,6 +51,10 @@ export function decodeBase64 (text: string): Buffer {
   throw new ImageError('bad-base64', 'the image is not valid base64')
 }
 
+export function sha256Hex (bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
 /** JPEG or PNG from the magic bytes, else undefined. */
 export function sniffFormat (bytes: Buffer): ImageFormat | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg'
@@ -116,7 +120,7 @@ export class DecodedImage {
   }
 
   get sha256 (): string {
-    this.sha256Memo ??= createHash('sha256').update(this.bytes).digest('hex')
+    this.sha256Memo ??= sha256Hex(this.bytes)
     return this.sha256Memo
   }
 
@@ -193,7 +197,7 @@ export function hashDistance (a: string, b: string): number {
 export const DEFAULT_MAX_PIXELS = 64_000_000
 
 /** The checks made before any decoding: empty, byte size, format (magic bytes), pixel count from the header. */
-function precheck (bytes: Buffer, limits: ImageLimits): { format: ImageFormat, maxPixels: number } {
+function precheck (bytes: Buffer, limits: ImageLimits): { format: ImageFormat, maxPixels: number, size: { width: number, height: number } } {
   if (bytes.length === 0) throw new ImageError('empty', 'the image is empty')
   if (limits.maxBytes !== undefined && bytes.length > limits.maxBytes) {
     throw new ImageError('too-large', `the image has ${bytes.length} bytes; at most ${limits.maxBytes} are accepted`)
@@ -207,7 +211,7 @@ function precheck (bytes: Buffer, limits: ImageLimits): { format: ImageFormat, m
   if (size.width * size.height > maxPixels) {
     throw new ImageError('too-many-pixels', `the image is ${size.width}x${size.height}; at most ${maxPixels} pixels are accepted`)
   }
-  return { format, maxPixels }
+  return { format, maxPixels, size }
 }
 
 function corrupt (format: ImageFormat, err: unknown): ImageError {
@@ -250,14 +254,13 @@ export interface VerifiedImage {
  * whole stream but skips most of the pixel work.
  */
 export async function verifyImage (bytes: Buffer, limits: ImageLimits = {}): Promise<VerifiedImage> {
-  const { format, maxPixels } = precheck(bytes, limits)
+  const { format, maxPixels, size } = precheck(bytes, limits)
   try {
     await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer()
-    const size = headerSize(bytes, format) as { width: number, height: number }
-    return { bytes, format, width: size.width, height: size.height, sha256: createHash('sha256').update(bytes).digest('hex') }
+    return { bytes, format, width: size.width, height: size.height, sha256: sha256Hex(bytes) }
   } catch (err) {
     throw corrupt(format, err)
   }

@@ -6,8 +6,8 @@
  * pending, so it includes every request answered before it. Images are stored as
  * `{ "bytes": N, "sha256": "..." }`, never inline. Entries are capped per namespace.
  */
-import { createHash } from 'node:crypto'
 import type { DB } from './db.js'
+import { sha256Hex } from './images.js'
 
 export const JOURNAL_TABLE = 'core_journal'
 
@@ -72,7 +72,7 @@ const BASE64_HEAD = /^[A-Za-z0-9+/_-]{200,}$/
 const MIN_BINARY_CHARS = 200
 
 function binary (bytes: Buffer): { bytes: number, sha256: string } {
-  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
+  return { bytes: bytes.length, sha256: sha256Hex(bytes) }
 }
 
 /** Replace binary payloads by {bytes, sha256} and cut very long text. Exported for tests. */

@@ -11,7 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import type { z } from 'zod'
 import type { Core } from './core.js'
 import type { StoreSpec } from './db.js'
-import { RawResponse, SandboxError, sendSandboxError, VendorError, type Catalogue, type CatalogueEntry, type RenderedError } from './errors.js'
+import { RawResponse, SandboxError, sendSandboxError, sendSandboxFault, VendorError, type Catalogue, type CatalogueEntry, type RenderedError } from './errors.js'
 import type { Decision, RequestView } from './scenarios/engine.js'
 import type { Fault } from './scenarios/schema.js'
 
@@ -185,8 +185,7 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
     // itself adds here (the CORS preflight), so nothing under the prefix answers in Fastify's shape.
     instance.setErrorHandler((err, request, reply) => {
       if (err instanceof SandboxError) return sendSandboxError(reply, err)
-      request.log.error({ err }, `${mod.id}: unexpected failure in the sandbox scope`)
-      return sendSandboxError(reply, new SandboxError('internal', 'the sandbox failed unexpectedly; see its log', 500))
+      return sendSandboxFault(reply, err, `${mod.id} scope`)
     })
 
     instance.addHook('onRoute', (route) => {

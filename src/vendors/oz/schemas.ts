@@ -235,21 +235,26 @@ const ShotsSetInfo = z.object({
   'mime-type': z.string()
 })
 
-export const Media = z.object({
+/** Fields every media entry of a folder document has, input media and output images alike. */
+const MediaFields = {
   folder_id: z.string(),
   media_id: z.string(),
+  tags: z.array(z.string()),
+  original_name: z.string(),
+  original_url: Nullable,
+  company_id: Nullable,
+  technical_meta_data: JsonObject,
+  ...Times
+}
+
+export const Media = z.object({
+  ...MediaFields,
   media_type: z.enum(['IMAGE_FOLDER', 'VIDEO_FOLDER', 'SHOTS_SET']),
   info: z.union([
     z.object({ thumb: Nullable, original: ImageInfo }),
     z.object({ thumb: Nullable, video: VideoInfo }),
     z.object({ thumb: Nullable, shots_set: ShotsSetInfo })
   ]),
-  tags: z.array(z.string()),
-  original_name: z.string(),
-  original_url: Nullable,
-  company_id: Nullable,
-  technical_meta_data: JsonObject,
-  ...Times,
   meta_data: JsonObject,
   thumb_url: Nullable,
   folder_time_created: Nullable,
@@ -260,16 +265,9 @@ export const Media = z.object({
 }).meta({ id: 'OzMedia' })
 
 const OutputImage = z.object({
-  folder_id: z.string(),
-  media_id: z.string(),
+  ...MediaFields,
   media_type: z.literal('IMAGE_RESULT_ANALYSIS_SINGLE'),
   info: z.object({ thumb: Nullable, original: ImageInfo }),
-  tags: z.array(z.string()),
-  original_name: z.string(),
-  original_url: Nullable,
-  company_id: Nullable,
-  technical_meta_data: JsonObject,
-  ...Times,
   meta_data: Nullable,
   folder_time_created: Nullable,
   image_b64: z.string().describe('the best shot, a base64 JPEG'),

@@ -106,7 +106,6 @@ export class Upstream {
           if (err instanceof ImageError) return IMAGE_PROBLEMS.invalid
           throw err
         }
-        if (bytes.length > this.settings.max_image_bytes) return IMAGE_PROBLEMS.tooLarge(this.settings.max_image_bytes)
         try {
           return await this.ctx.core.images.decode(bytes, { maxBytes: this.settings.max_image_bytes })
         } catch (err) {
