@@ -10,14 +10,21 @@ import { Core, type CoreOptions } from './core/core.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
 import { registerOpenApi } from './core/openapi.js'
 import { compileSerializer, compileValidator } from './core/schemas.js'
+import { ParseCache } from './core/scenarios/loader.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
-import { mountVendor, type VendorModule } from './core/vendor.js'
+import type { VendorModule } from './core/vendor/module.js'
+import { mountVendor } from './core/vendor/mount.js'
 import { vendors as registry } from './vendors/index.js'
 
 export const vendorIds = registry.map((v) => v.id)
 
-/** Every vendor's scenario vocabulary (one map for the process: the loader caches parses per map). */
-const scenarioSpecs = new Map<string, VendorScenarioSpec>(registry.map((v) => [v.id, v.scenarios]))
+/** Every vendor's scenario vocabulary: its operations (with the codes each answers) and its outcomes. */
+const scenarioSpecs = new Map<string, VendorScenarioSpec>(registry.map((v) => [v.id, { operations: v.operations, outcome: v.outcome }]))
+
+/** A cache of parsed scenario files that several apps may share (tests build many apps). */
+export function newParseCache (): ParseCache {
+  return new ParseCache(scenarioSpecs)
+}
 
 function vendorSettingsSchemas (): Record<string, z.ZodType> {
   return Object.fromEntries(registry.map((v) => [v.id, v.settings]))
@@ -60,10 +67,10 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   })
   app.setValidatorCompiler(compileValidator)
   app.setSerializerCompiler(compileSerializer(opts.checkResponses === true))
-  app.decorateRequest('sandbox', null as never)
+  app.decorateRequest('call', null as never)
 
-  const served: ReadonlyArray<VendorModule<any>> = config.vendor === undefined ? registry : registry.filter((v) => v.id === config.vendor)
-  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store })), scenarioSpecs, app.log, opts)
+  const served: ReadonlyArray<VendorModule<any, any>> = config.vendor === undefined ? registry : registry.filter((v) => v.id === config.vendor)
+  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store?.spec ?? { migrations: [], tables: [] } })), scenarioSpecs, app.log, opts)
   app.decorate('core', core)
   app.addHook('onClose', async () => { await core.close() })
 

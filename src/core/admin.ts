@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Core } from './core.js'
 import { fastifyErrorCode, SandboxError, sendSandboxError, sendSandboxFault } from './errors.js'
-import { namespaceOf } from './vendor.js'
+import { namespaceOf } from './vendor/namespace.js'
 
 const SandboxErrorBody = z.object({
   sandbox_error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
@@ -119,7 +119,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
     }
   }, async (request) => {
     const all = request.body?.all === true
-    const ns = all ? undefined : namespaceOf(request)
+    const ns = all ? undefined : namespaceOf(request.headers)
     core.reset(ns)
     return { reset: all ? 'all' as const : 'namespace' as const, namespace: ns ?? null }
   })
@@ -128,7 +128,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
 
   r.get('/clock', {
     schema: { operationId: 'admin.clock', tags, summary: "The namespace's virtual time", headers: NamespaceHeader, response: { 200: ClockBody, ...errors } }
-  }, async (request) => clockOf(namespaceOf(request)))
+  }, async (request) => clockOf(namespaceOf(request.headers)))
 
   r.post('/clock/advance', {
     schema: {
@@ -140,7 +140,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: ClockBody, ...errors }
     }
   }, async (request) => {
-    const ns = namespaceOf(request)
+    const ns = namespaceOf(request.headers)
     core.clock.advance(ns, request.body.seconds * 1000)
     return clockOf(ns)
   })
@@ -148,7 +148,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
   r.post('/clock/reset', {
     schema: { operationId: 'admin.clockReset', tags, summary: 'Offset back to 0', headers: NamespaceHeader, response: { 200: ClockBody, ...errors } }
   }, async (request) => {
-    const ns = namespaceOf(request)
+    const ns = namespaceOf(request.headers)
     core.clock.reset(ns)
     return clockOf(ns)
   })
@@ -178,7 +178,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: z.object({ namespace: z.string(), active: z.record(z.string(), z.string()) }), ...errors }
     }
   }, async (request) => {
-    const ns = namespaceOf(request)
+    const ns = namespaceOf(request.headers)
     return { namespace: ns, active: core.scenarios.activeAll(ns) }
   })
 
@@ -192,7 +192,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: z.object({ namespace: z.string(), vendor: z.string(), name: z.string() }), 404: SandboxErrorBody, ...errors }
     }
   }, async (request) => {
-    const ns = namespaceOf(request)
+    const ns = namespaceOf(request.headers)
     const s = core.scenarios.activate(ns, request.body.name)
     return { namespace: ns, vendor: s.vendor, name: s.name }
   })
@@ -207,7 +207,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: z.object({ namespace: z.string(), active: z.record(z.string(), z.string()) }), ...errors }
     }
   }, async (request) => {
-    const ns = namespaceOf(request)
+    const ns = namespaceOf(request.headers)
     const vendor = request.body?.vendor
     if (vendor !== undefined && !served.has(vendor)) throw new SandboxError('unknown-vendor', `no vendor "${vendor}" is served (${vendors.join(', ')})`, 400)
     core.scenarios.deactivate(ns, vendor)
@@ -229,7 +229,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       }).strict(),
       response: { 200: z.object({ requests: z.array(JournalEntry) }), ...errors }
     }
-  }, async (request) => ({ requests: core.journal.query(namespaceOf(request), request.query) }))
+  }, async (request) => ({ requests: core.journal.query(namespaceOf(request.headers), request.query) }))
 
   r.delete('/requests', {
     schema: {
@@ -239,5 +239,5 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       headers: NamespaceHeader,
       response: { 200: z.object({ cleared: z.number().int() }), ...errors }
     }
-  }, async (request) => ({ cleared: core.journal.clear(namespaceOf(request)) }))
+  }, async (request) => ({ cleared: core.journal.clear(namespaceOf(request.headers)) }))
 }

@@ -109,8 +109,10 @@ export const CoreSettingsSchema = z.object({
     retries: z.number().int().min(0).max(10).default(2).describe('further attempts after a failed one')
   }).strict().default({ enabled: true, allow_hosts: ['127.0.0.1', 'localhost', '::1'], timeout_ms: 5000, retries: 2 }),
   scenarios: z.object({
-    watch: z.boolean().default(true).describe('reload scenario files when they change')
-  }).strict().default({ watch: true })
+    watch: z.boolean().default(true).describe('reload scenario files when they change'),
+    latency_scale: z.number().min(0).max(10).default(1)
+      .describe('multiplies every latency fault (0.01 makes a 2 s latency 20 ms, for fast test runs)')
+  }).strict().default({ watch: true, latency_scale: 1 })
 })
 
 export type CoreSettings = z.output<typeof CoreSettingsSchema>

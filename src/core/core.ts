@@ -13,8 +13,10 @@ import { ImageDecoder } from './images.js'
 import { Journal, JOURNAL_TABLE, journalMigration } from './journal.js'
 import { Outbound } from './outbound.js'
 import { Random } from './random.js'
-import { ScenarioEngine, SCENARIO_TABLES, scenarioMigration } from './scenarios/engine.js'
+import { ScenarioEngine } from './scenarios/engine.js'
+import { ParseCache } from './scenarios/loader.js'
 import type { VendorScenarioSpec } from './scenarios/schema.js'
+import { SCENARIO_TABLES, scenarioMigration } from './scenarios/state.js'
 
 /** The sandbox's version, from package.json (two levels up from src/core and from dist/core). */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -29,6 +31,11 @@ export interface CoreOptions {
   clockBase?: () => number
   /** Watch scenario files for changes (settings.scenarios.watch; tests switch it off). */
   watchScenarios?: boolean
+  /**
+   * Parsed scenario files, shared by the apps that pass the same cache (a test process builds many
+   * apps over the same files); by default each app parses its own.
+   */
+  parseCache?: ParseCache
 }
 
 export interface VendorStoreRef { id: string, store: StoreSpec }
@@ -62,9 +69,11 @@ export class Core {
       this.images = new ImageDecoder({ maxPixels: settings.images.max_pixels })
       this.outbound = new Outbound(settings.callbacks, this.journal, log)
       this.apiKeys = config.apiKeys === undefined ? undefined : new Set(config.apiKeys)
-      this.scenarios = new ScenarioEngine(this.db, config.scenarios, scenarioSpecs, log)
-      this.scenarios.loadInitial()
-      if (opts.watchScenarios ?? settings.scenarios.watch) this.scenarios.watch()
+      const cache = opts.parseCache ?? new ParseCache(scenarioSpecs)
+      if (cache.vendors !== scenarioSpecs) throw new Error('the scenario parse cache was made for other vendor vocabularies')
+      this.scenarios = new ScenarioEngine(this.db, config.scenarios, cache, log)
+      this.scenarios.library.loadInitial()
+      if (opts.watchScenarios ?? settings.scenarios.watch) this.scenarios.library.watch()
     } catch (err) {
       this.db.close()
       throw err
@@ -90,11 +99,11 @@ export class Core {
     const tables = [...CORE_STORE.tables, ...this.vendors.flatMap((v) => v.store.tables)]
     resetTables(this.db, tables, namespace)
     this.clock.reset(namespace)
-    this.scenarios.reset(namespace)
+    this.scenarios.state.forget(namespace)
   }
 
   async close (): Promise<void> {
-    this.scenarios.close()
+    this.scenarios.library.close()
     await this.outbound.settle()
     this.journal.flush()
     if (this.db.open) this.db.close()

@@ -45,6 +45,18 @@ export function sendSandboxFault (reply: FastifyReply, err: unknown, context: st
   return sendSandboxError(reply, new SandboxError('internal', 'the sandbox failed unexpectedly; see its log', 500))
 }
 
+/** Send a rendered vendor error (or a scenario's raw response): objects as JSON, strings and buffers as they are. */
+export function sendRendered (reply: FastifyReply, r: RenderedError): FastifyReply {
+  reply.code(r.status)
+  for (const [k, v] of Object.entries(r.headers ?? {})) reply.header(k, v)
+  if (r.body !== null && typeof r.body === 'object' && !Buffer.isBuffer(r.body)) {
+    if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
+    // Serialised here, not by the route's serializer: the route documents the success shapes.
+    return reply.send(JSON.stringify(r.body))
+  }
+  return reply.send(r.body ?? '')
+}
+
 /** One entry of a vendor's error catalogue: at least an HTTP status and the vendor's message. */
 export interface CatalogueEntry {
   readonly status: number
@@ -58,16 +70,25 @@ export interface RenderedError {
   headers?: Record<string, string>
 }
 
+/** What a vendor error may carry besides its code; core reads `note` and `status`, the vendor the rest. */
+export interface ErrorDetail {
+  /** Why, for humans: sent in the `x-sandbox-note` header, never in the vendor's body. */
+  note?: string
+  /** An HTTP status other than the catalogue entry's (e.g. 404 for a code the vendor also answers with 400). */
+  status?: number
+  [key: string]: unknown
+}
+
 /**
- * A vendor error in flight: thrown by vendor code, rendered by the vendor's catalogue in the vendor's
- * error handler. `detail` carries per-call facts the wire body may need (e.g. a session flag).
+ * A vendor error in flight: thrown by vendor code, rendered by the vendor's catalogue in core's error
+ * handler. `detail` carries per-call facts the wire body may need (e.g. a session flag).
  */
 export class VendorError extends Error {
   readonly vendor: string
   readonly code: string
-  readonly detail: Record<string, unknown> | undefined
+  readonly detail: ErrorDetail
 
-  constructor (vendor: string, code: string, message: string, detail?: Record<string, unknown>) {
+  constructor (vendor: string, code: string, message: string, detail: ErrorDetail = {}) {
     super(message)
     this.name = 'VendorError'
     this.vendor = vendor
@@ -76,14 +97,21 @@ export class VendorError extends Error {
   }
 }
 
-export interface Catalogue<E extends Record<string, CatalogueEntry>> {
+/** What a vendor's render function sees: the error's detail plus the operation that refused (if any). */
+export type RenderDetail = ErrorDetail & { operation?: string | undefined }
+
+export interface Catalogue<E extends Record<string, CatalogueEntry> = Record<string, CatalogueEntry>> {
   readonly vendor: string
   readonly entries: E
   readonly codes: Array<keyof E & string>
   /** Build the error to throw: `throw errors.error('002')`. */
-  error: (code: keyof E & string, detail?: Record<string, unknown>) => VendorError
-  /** Render an error of this catalogue into its wire form. */
-  render: (err: VendorError) => RenderedError
+  error: (code: keyof E & string, detail?: ErrorDetail) => VendorError
+  /**
+   * Render an error of this catalogue into its wire form, as the operation answers it: the vendor's
+   * status and body, then core's part (`detail.status` overrides the status, `detail.note` becomes
+   * the x-sandbox-note header).
+   */
+  render: (err: VendorError, operation?: string) => RenderedError
   has: (code: string) => code is keyof E & string
 }
 
@@ -94,7 +122,7 @@ export interface Catalogue<E extends Record<string, CatalogueEntry>> {
 export function defineCatalogue<E extends Record<string, CatalogueEntry>> (
   vendor: string,
   entries: E,
-  render: (code: keyof E & string, entry: E[keyof E], detail: Record<string, unknown>) => RenderedError
+  render: (code: keyof E & string, entry: E[keyof E], detail: RenderDetail) => RenderedError
 ): Catalogue<E> {
   const codes = Object.keys(entries) as Array<keyof E & string>
   const has = (code: string): code is keyof E & string => Object.prototype.hasOwnProperty.call(entries, code)
@@ -108,11 +136,19 @@ export function defineCatalogue<E extends Record<string, CatalogueEntry>> (
       if (entry === undefined) throw new Error(`${vendor}: no error ${code} in the catalogue`)
       return new VendorError(vendor, code, entry.message, detail)
     },
-    render (err) {
+    render (err, operation) {
       if (!has(err.code)) throw new Error(`${vendor}: no error ${err.code} in the catalogue`)
-      return render(err.code, entries[err.code] as E[keyof E], err.detail ?? {})
+      const r = render(err.code, entries[err.code] as E[keyof E], { ...err.detail, operation })
+      const { note, status } = err.detail
+      const out: RenderedError = typeof status === 'number' ? { ...r, status } : r
+      return typeof note === 'string' ? { ...out, headers: { ...out.headers, 'x-sandbox-note': noteHeader(note) } } : out
     }
   }
+}
+
+/** A header value from free text: one line of printable ASCII, bounded (a header must never fail to send). */
+function noteHeader (note: string): string {
+  return note.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 512)
 }
 
 /**

@@ -287,6 +287,15 @@ export class ImageDecoder {
     return p
   }
 
+  /**
+   * Decode without keeping the result for other readers of the same buffer: for callers that decode
+   * many images in one request (1:N comparisons, archive frames) and release each one's pixels as
+   * soon as they are done with it.
+   */
+  decodeTransient (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
+    return decodeImage(bytes, { ...this.defaults, ...limits })
+  }
+
   decode (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
     let p = this.memo.get(bytes)
     if (p === undefined) {

@@ -106,10 +106,10 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
   } catch (err) {
     throw mapError(err)
   }
-  request.sandbox.journalBody = {
+  request.call.recordBody({
     fields: body.fields,
     files: body.files.map((f) => ({ field: f.field, filename: f.filename ?? null, mimetype: f.mimetype, content: f.data }))
-  }
+  })
   return body
 }
 

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { CoreSettings } from './config.js'
 import type { Journal } from './journal.js'
 
-export interface OutboundCall {
+export interface OutboundRequest {
   namespace: string
   vendor: string
   /** The operationId recorded in the journal, e.g. `oz.resolution_callback`. */
@@ -54,7 +54,7 @@ export class Outbound {
   }
 
   /** Start the call in the background; the returned promise never rejects. */
-  post (call: OutboundCall): Promise<OutboundResult> {
+  post (call: OutboundRequest): Promise<OutboundResult> {
     const p: Promise<OutboundResult> = this.run(call)
       .catch((err: unknown) => {
         this.log.error({ err }, 'callback failed unexpectedly')
@@ -70,7 +70,7 @@ export class Outbound {
     await Promise.all([...this.inFlight])
   }
 
-  private record (call: OutboundCall, status: number, started: number, response: unknown): void {
+  private record (call: OutboundRequest, status: number, started: number, response: unknown): void {
     this.journal.record({
       namespace: call.namespace,
       time: call.time(),
@@ -86,7 +86,7 @@ export class Outbound {
     })
   }
 
-  private async run (call: OutboundCall): Promise<OutboundResult> {
+  private async run (call: OutboundRequest): Promise<OutboundResult> {
     const refusal = this.refusal(call.url)
     if (refusal !== undefined) {
       this.record(call, 0, performance.now(), JSON.stringify({ skipped: refusal }))

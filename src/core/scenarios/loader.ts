@@ -1,14 +1,15 @@
 /**
  * Reads scenario files (YAML, possibly several documents separated by `---`, or JSON) and validates
- * them: first the core format, then the vendor's own vocabulary (its operations and outcome schema).
- * Every error names the file and the field, e.g.
+ * them: first the core format, then the vendor's own vocabulary (its operations, its outcome schema,
+ * and that an outcome's error code is one the operation can answer). Every error names the file and
+ * the field, e.g.
  * `scenarios/gtriip/errors.yaml: rules[0].outcome.error: Invalid option: expected one of "001"|...`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import type { z } from 'zod'
-import { ScenarioSchema, type Scenario, type VendorScenarioSpec } from './schema.js'
+import { ScenarioSchema, type Rule, type Scenario, type VendorScenarioSpec } from './schema.js'
 
 export class ScenarioFileError extends Error {
   constructor (readonly file: string, message: string) {
@@ -41,62 +42,72 @@ export function listScenarioFiles (dir: string): string[] {
   try {
     if (statSync(dir).isDirectory()) walk(dir)
   } catch {
-    return []
+    return [] // no scenario directory: no scenarios (the default outcomes apply)
   }
   return out.sort()
 }
 
-/** Parse and validate one file's scenarios; throws ScenarioFileError naming the file and field. */
-export function parseScenarioFile (file: string, text: string, vendors: ReadonlyMap<string, VendorScenarioSpec>, label = file): Scenario[] {
-  let docs: unknown[]
+/** The documents of a file: a JSON value or array, or every YAML document. */
+function documentsOf (file: string, text: string, label: string): unknown[] {
   if (/\.json$/i.test(file)) {
     try {
       const parsed: unknown = JSON.parse(text)
-      docs = Array.isArray(parsed) ? parsed : [parsed]
+      return Array.isArray(parsed) ? parsed : [parsed]
     } catch (err) {
       throw new ScenarioFileError(label, `not valid JSON (${(err as Error).message})`)
     }
-  } else {
-    const all = parseAllDocuments(text)
-    const list = Array.isArray(all) ? all : [all]
-    docs = []
-    for (const [i, doc] of list.entries()) {
-      if (doc.errors.length > 0) throw new ScenarioFileError(label, `not valid YAML (document ${i + 1}: ${doc.errors[0]?.message ?? ''})`)
-      const value: unknown = doc.toJS()
-      if (value !== null && value !== undefined) docs.push(value)
+  }
+  const all = parseAllDocuments(text)
+  const list = Array.isArray(all) ? all : [all]
+  const docs: unknown[] = []
+  for (const [i, doc] of list.entries()) {
+    if (doc.errors.length > 0) throw new ScenarioFileError(label, `not valid YAML (document ${i + 1}: ${doc.errors[0]?.message ?? ''})`)
+    const value: unknown = doc.toJS()
+    if (value !== null && value !== undefined) docs.push(value)
+  }
+  return docs
+}
+
+/** Check one rule against the vendor's vocabulary; the outcomes are replaced by their parsed values. */
+function checkRule (rule: Rule, r: number, spec: VendorScenarioSpec, vendor: string, fail: (message: string) => never): void {
+  const op = spec.operations[rule.operation]
+  if (op === undefined) fail(`rules[${r}].operation: unknown operation "${rule.operation}" (${vendor} has ${Object.keys(spec.operations).join(', ')})`)
+  const steps = rule.sequence ?? [rule]
+  steps.forEach((step, k) => {
+    if (step.outcome === undefined) return
+    const at = rule.sequence === undefined ? ['rules', r, 'outcome'] : ['rules', r, 'sequence', k, 'outcome']
+    const out = spec.outcome.safeParse(step.outcome)
+    if (!out.success) fail(issuesText(out.error, at))
+    const error = (out.data as { error?: unknown }).error
+    if (typeof error === 'string' && !(op as { errors: readonly string[] }).errors.includes(error)) {
+      fail(`${pathText([...at, 'error'])}: error "${error}" is not an answer of ${rule.operation} (it answers ${(op as { errors: readonly string[] }).errors.join(', ')})`)
+    }
+    step.outcome = out.data as Record<string, unknown>
+  })
+  for (const re of Object.values({ ...rule.match?.headers, ...rule.match?.query, ...rule.match?.params, ...rule.match?.body })) {
+    if (typeof re !== 'object' || !('regex' in re)) continue
+    try {
+      // eslint-disable-next-line no-new
+      new RegExp(re.regex)
+    } catch (err) {
+      fail(`rules[${r}].match: bad regex ${JSON.stringify(re.regex)} (${(err as Error).message})`)
     }
   }
+}
+
+/** Parse and validate one file's scenarios; throws ScenarioFileError naming the file and field. */
+export function parseScenarioFile (file: string, text: string, vendors: ReadonlyMap<string, VendorScenarioSpec>, label = file): Scenario[] {
+  const docs = documentsOf(file, text, label)
   if (docs.length === 0) throw new ScenarioFileError(label, 'holds no scenario')
   return docs.map((doc, i) => {
     const where = docs.length > 1 ? `document ${i + 1}: ` : ''
+    const fail = (message: string): never => { throw new ScenarioFileError(label, where + message) }
     const parsed = ScenarioSchema.safeParse(doc)
-    if (!parsed.success) throw new ScenarioFileError(label, where + issuesText(parsed.error))
-    const s = parsed.data
+    if (!parsed.success) fail(issuesText(parsed.error))
+    const s = parsed.data as z.output<typeof ScenarioSchema>
     const spec = vendors.get(s.vendor)
-    if (spec === undefined) throw new ScenarioFileError(label, `${where}vendor: unknown vendor "${s.vendor}" (known: ${[...vendors.keys()].join(', ')})`)
-    s.rules.forEach((rule, r) => {
-      if (!spec.operations.includes(rule.operation)) {
-        throw new ScenarioFileError(label, `${where}rules[${r}].operation: unknown operation "${rule.operation}" (${s.vendor} has ${spec.operations.join(', ')})`)
-      }
-      const steps = rule.sequence ?? [rule]
-      steps.forEach((step, k) => {
-        if (step.outcome === undefined) return
-        const out = spec.outcome.safeParse(step.outcome)
-        const at = rule.sequence === undefined ? ['rules', r, 'outcome'] : ['rules', r, 'sequence', k, 'outcome']
-        if (!out.success) throw new ScenarioFileError(label, where + issuesText(out.error, at))
-        step.outcome = out.data as Record<string, unknown>
-      })
-      for (const re of Object.values({ ...rule.match?.headers, ...rule.match?.query, ...rule.match?.params, ...rule.match?.body })) {
-        if (typeof re === 'object' && 'regex' in re) {
-          try {
-            // eslint-disable-next-line no-new
-            new RegExp(re.regex)
-          } catch (err) {
-            throw new ScenarioFileError(label, `${where}rules[${r}].match: bad regex ${JSON.stringify(re.regex)} (${(err as Error).message})`)
-          }
-        }
-      }
-    })
+    if (spec === undefined) fail(`vendor: unknown vendor "${s.vendor}" (known: ${[...vendors.keys()].join(', ')})`)
+    s.rules.forEach((rule, r) => { checkRule(rule, r, spec as VendorScenarioSpec, s.vendor, fail) })
     return { ...s, file: label }
   })
 }
@@ -108,31 +119,31 @@ export interface LoadResult {
 }
 
 /**
- * Parsed files by their text, per vendor vocabulary: parsing and validating is most of the cost of a
- * load, and an unchanged file (a reload after another file changed, every app built by the tests)
- * need not be parsed again. Scenarios are never mutated once loaded.
+ * Parsed files by their text: parsing and validating is most of the cost of a load, and an unchanged
+ * file need not be parsed again (a reload after another file changed; many apps built by one test
+ * process, which share one cache). Scenarios are never mutated once loaded.
  */
-const parsed = new WeakMap<ReadonlyMap<string, VendorScenarioSpec>, Map<string, { text: string, list: Scenario[] }>>()
+export class ParseCache {
+  private readonly byLabel = new Map<string, { text: string, list: Scenario[] }>()
+  constructor (readonly vendors: ReadonlyMap<string, VendorScenarioSpec>) {}
+
+  parse (file: string, text: string, label: string): Scenario[] {
+    const hit = this.byLabel.get(label)
+    if (hit !== undefined && hit.text === text) return hit.list
+    const list = parseScenarioFile(file, text, this.vendors, label)
+    this.byLabel.set(label, { text, list })
+    return list
+  }
+}
 
 /** Load every file of the directory; errors are collected per file, never thrown. */
-export function loadScenarioDir (dir: string, vendors: ReadonlyMap<string, VendorScenarioSpec>): LoadResult {
+export function loadScenarioDir (dir: string, cache: ParseCache): LoadResult {
   const byFile = new Map<string, Scenario[]>()
   const errors: ScenarioFileError[] = []
-  let cache = parsed.get(vendors)
-  if (cache === undefined) {
-    cache = new Map()
-    parsed.set(vendors, cache)
-  }
   for (const file of listScenarioFiles(dir)) {
     const label = relative(process.cwd(), file) || file
     try {
-      const text = readFileSync(file, 'utf8')
-      let hit = cache.get(label)
-      if (hit === undefined || hit.text !== text) {
-        hit = { text, list: parseScenarioFile(file, text, vendors, label) }
-        cache.set(label, hit)
-      }
-      byFile.set(label, hit.list)
+      byFile.set(label, cache.parse(file, readFileSync(file, 'utf8'), label))
     } catch (err) {
       errors.push(err instanceof ScenarioFileError ? err : new ScenarioFileError(label, (err as Error).message))
     }

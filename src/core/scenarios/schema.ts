@@ -90,8 +90,8 @@ export type Scenario = z.output<typeof ScenarioSchema> & { file: string }
 
 /** What a vendor tells the loader about its scenarios. */
 export interface VendorScenarioSpec {
-  /** operationIds of the vendor's routes. */
-  operations: readonly string[]
-  /** The vendor's outcome vocabulary. */
+  /** operationIds of the vendor's routes, each with the catalogue codes it can answer. */
+  operations: Readonly<Record<string, { errors: readonly string[] }>>
+  /** The vendor's outcome vocabulary; an `error` field names a catalogue code. */
   outcome: z.ZodType
 }

@@ -6,6 +6,7 @@
  * zero-padded string).
  */
 import { defineCatalogue } from '../../core/errors.js'
+import type { FailureTable } from '../../core/vendor/module.js'
 
 export const catalogue = defineCatalogue('gtriip', {
   '001': { status: 401, message: 'API key is either missing or incorrect.' },
@@ -15,11 +16,25 @@ export const catalogue = defineCatalogue('gtriip', {
   '005': { status: 500, message: 'Server internal error, please try again.' },
   '051': { status: 400, message: 'No face, or more than one face is detected in the selfie.' },
   '052': { status: 400, message: 'Face mask is detected, please remove the face mask and try again.' }
-}, (code, entry, detail) => ({
+}, (code, entry) => ({
   status: entry.status,
-  body: { success: false, error_code: code, error_message: entry.message },
-  // Where the vendor's answer cannot say why (e.g. an unknown path), a note for humans, outside the body.
-  ...(typeof detail.note === 'string' ? { headers: { 'x-sandbox-note': detail.note } } : {})
+  body: { success: false, error_code: code, error_message: entry.message }
 }))
 
 export type GtriipCode = (typeof catalogue.codes)[number]
+
+/**
+ * What the request or its image fails on before the engine runs: an unreadable image is 002, a too
+ * large one (or a body over the limit) 003, anything else about the request's format 004.
+ */
+export const failures: FailureTable = {
+  vendor: {
+    image: '002',
+    'image-too-large': '003',
+    'body-too-large': '003',
+    'multipart-file-too-large': '003',
+    'multipart-field-too-large': '003',
+    default: '004'
+  },
+  internal: '005'
+}

@@ -1,14 +1,12 @@
 /**
  * Gtriip (Trevo) Liveness Check API: POST /liveness/ (vendor-docs/gtriip-liveness.md, and the
  * Gtriip rulings in vendor-notes.md). See README.md in this folder for what is emulated.
+ * @see ../../core/README.md
  */
-import type { FastifyInstance } from 'fastify'
 import { registerFormParser } from '../../core/body.js'
-import { fastifyErrorCode } from '../../core/errors.js'
-import { ImageError } from '../../core/images.js'
-import { MultipartError, registerMultipart } from '../../core/multipart.js'
-import type { VendorModule } from '../../core/vendor.js'
-import { catalogue } from './errors.js'
+import { registerMultipart } from '../../core/multipart.js'
+import type { VendorModule } from '../../core/vendor/module.js'
+import { catalogue, failures } from './errors.js'
 import { routes } from './routes.js'
 import { outcomeSchema, settingsSchema, type GtriipSettings } from './schemas.js'
 
@@ -22,39 +20,20 @@ export const gtriip: VendorModule<GtriipSettings> = {
   prefix: '/gtriip',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: { migrations: [], tables: [] },
-  scenarios: { operations: ['gtriip.liveness'], outcome: outcomeSchema },
+  catalogue,
+  operations: { 'gtriip.liveness': { errors: catalogue.codes } },
+  outcome: outcomeSchema,
+  failures,
+  // The API has one route; anything else gets the vendor's error shape, with a note for humans.
+  notFound: ({ allowed }) => catalogue.error('004', allowed.length > 0
+    ? { status: 405, note: 'the Liveness Check API allows only POST on /liveness/' }
+    : { status: 404, note: 'no such route; the Liveness Check API is POST /liveness/ (with the trailing slash)' }),
   cors: { headers: ['x-api-key'], methods: ['POST'] },
-  plugin: async (app: FastifyInstance, { ctx }) => {
+  plugin: async (app, kit) => {
     await registerMultipart(app, {
-      limits: { fileSize: ctx.settings.max_image_bytes, fieldSize: BODY_LIMIT, files: 2, fields: 10, parts: 12 }
+      limits: { fileSize: kit.settings.max_image_bytes, fieldSize: BODY_LIMIT, files: 2, fields: 10, parts: 12 }
     })
     registerFormParser(app)
-
-    app.setErrorHandler(ctx.errorHandler({
-      catalogue,
-      map: (err) => {
-        if (err instanceof ImageError) return catalogue.error('002')
-        if (err instanceof MultipartError) return catalogue.error(err.kind.endsWith('too-large') ? '003' : '004')
-        const code = fastifyErrorCode(err)
-        if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return catalogue.error('003')
-        // Malformed JSON, unsupported content type, empty body, bad multipart: "not in the correct format".
-        if (code?.startsWith('FST_ERR_CTP') === true || code === 'FST_ERR_VALIDATION') return catalogue.error('004')
-        return undefined
-      },
-      internal: () => catalogue.error('005')
-    }))
-
-    // The API has one route; anything else gets the vendor's error shape, with a note for humans.
-    const livenessPath = `${app.prefix}/liveness/`
-    app.setNotFoundHandler((request, reply) => {
-      const onLiveness = request.url.split('?')[0] === livenessPath
-      const rendered = catalogue.render(catalogue.error('004', {
-        note: onLiveness ? 'the Liveness Check API allows only POST on /liveness/' : 'no such route; the Liveness Check API is POST /liveness/ (with the trailing slash)'
-      }))
-      return ctx.sendRendered(reply, { ...rendered, status: onLiveness ? 405 : 404 })
-    })
-
-    routes(app, ctx)
+    routes(app, kit)
   }
 }

@@ -1,65 +1,47 @@
 /**
  * POST /liveness/ behaviour, in the vendor's order (vendor-notes, Rulings: real checks first, then
- * the scenario's outcome): API key (001) → request format (004) → base64 decoding and image
- * decoding (002) → size (003) → outcome (default live, or the scenario's error / verdict / score).
+ * the scenario's outcome): API key (001, before the body is read) → request format (004) → base64
+ * and image decoding (002) → size (003) → outcome (default live, or the scenario's error / verdict /
+ * score). Image failures are core's ImageError kinds, answered through the failure table (errors.ts).
  */
-import type { FastifyRequest } from 'fastify'
-import { decodeBase64, ImageError } from '../../core/images.js'
-import { firstField, firstFile, readMultipart } from '../../core/multipart.js'
-import type { VendorContext } from '../../core/vendor.js'
+import { decodeBase64 } from '../../core/images.js'
+import type { Call } from '../../core/vendor/call.js'
 import { catalogue } from './errors.js'
-import { ImageBytesField, type GtriipOutcome, type GtriipSettings } from './schemas.js'
+import type { GtriipOutcome, GtriipSettings } from './schemas.js'
 
-type Ctx = VendorContext<GtriipSettings>
+type GtriipCall = Call<GtriipSettings>
 
-/** The selfie's bytes and where they came from, or a 004/002 error. */
-async function selfieBytes (request: FastifyRequest): Promise<{ bytes: Buffer, body: unknown }> {
-  if (request.isMultipart()) {
-    const parts = await readMultipart(request)
-    // The document accepts a file (`image`) or base64 (`image_bytes`); the file wins (ruling 18).
-    const file = firstFile(parts, 'image')
-    if (file !== undefined) return { bytes: file.data, body: parts.fields }
-    const asFile = firstFile(parts, 'image_bytes')
-    const text = asFile !== undefined ? asFile.data.toString('latin1') : firstField(parts, 'image_bytes')
-    if (typeof text !== 'string' || text === '') throw catalogue.error('004')
-    return { bytes: decode(text), body: parts.fields }
-  }
-  // URL-encoded form (the vendor's own notebook posts data={'image_bytes': ...}) or tolerated JSON.
-  const parsed = ImageBytesField.safeParse(request.body)
-  if (!parsed.success) throw catalogue.error('004')
-  return { bytes: decode(parsed.data.image_bytes), body: request.body }
+/** The selfie as the client sent it: file bytes, or base64 text (document, "Request Fields"). */
+export type Selfie = { bytes: Buffer } | { base64: string }
+
+export interface LivenessInput {
+  /** Undefined when the request carries neither `image` nor a non-empty `image_bytes`. */
+  selfie: Selfie | undefined
+  /** The request's fields as scenario rules match them. */
+  fields: unknown
 }
 
-function decode (text: string): Buffer {
-  try {
-    return decodeBase64(text)
-  } catch (err) {
-    if (err instanceof ImageError) throw catalogue.error('002')
-    throw err
-  }
+export interface LivenessAnswer { result: { liveness: boolean, score: number }, success: true }
+
+/** 001 unless the `x-api-key` value authenticates (checked before the body is read). */
+export function authenticate (call: GtriipCall, apiKey: unknown): void {
+  if (!call.acceptsKey(apiKey)) throw catalogue.error('001')
 }
 
-export async function liveness (ctx: Ctx, request: FastifyRequest): Promise<{ result: { liveness: boolean, score: number }, success: true }> {
-  const { bytes, body } = await selfieBytes(request)
-  if (bytes.length > ctx.settings.max_image_bytes) throw catalogue.error('003')
-  let sha256: string
-  try {
-    // The emulated engine needs no pixels: a check that the whole image decodes is enough.
-    sha256 = (await ctx.core.images.verify(bytes)).sha256
-  } catch (err) {
-    if (err instanceof ImageError) throw catalogue.error('002')
-    throw err
-  }
+export async function liveness (call: GtriipCall, input: LivenessInput): Promise<LivenessAnswer> {
+  if (input.selfie === undefined) throw catalogue.error('004')
+  const bytes = 'bytes' in input.selfie ? input.selfie.bytes : decodeBase64(input.selfie.base64)
+  // The emulated engine needs no pixels: a check that the whole image decodes is enough.
+  const { sha256 } = await call.images.verify(bytes, { maxBytes: call.settings.max_image_bytes })
+  const outcome = call.decideOrThrow<GtriipOutcome>({ body: input.fields })
+  const threshold = call.settings.liveness_threshold
+  const score = outcome.score ?? generatedScore(call, sha256, outcome.liveness !== false)
+  return { result: { liveness: outcome.liveness ?? score >= threshold, score }, success: true }
+}
 
-  const { outcome } = ctx.decide<GtriipOutcome>(request, { body })
-  if (outcome?.error !== undefined) throw catalogue.error(outcome.error)
-
-  const threshold = ctx.settings.liveness_threshold
-  let score = outcome?.score
-  if (score === undefined) {
-    // Deterministic per image: live scores sit above the threshold, spoof scores below it.
-    const u = ctx.core.random.unit('gtriip.liveness', sha256)
-    score = outcome?.liveness === false ? threshold * (0.2 + 0.75 * u) : threshold + (1 - threshold) * (0.05 + 0.9 * u)
-  }
-  return { result: { liveness: outcome?.liveness ?? score >= threshold, score }, success: true }
+/** Deterministic per image: live scores sit above the threshold, spoof scores below it. */
+function generatedScore (call: GtriipCall, sha256: string, live: boolean): number {
+  const threshold = call.settings.liveness_threshold
+  const u = call.random.unit('gtriip.liveness', sha256)
+  return live ? threshold + (1 - threshold) * (0.05 + 0.9 * u) : threshold * (0.2 + 0.75 * u)
 }
