@@ -70,7 +70,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   app.decorateRequest('call', null as never)
 
   const served: ReadonlyArray<VendorModule<any, any>> = config.vendor === undefined ? registry : registry.filter((v) => v.id === config.vendor)
-  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store?.spec ?? { migrations: [], tables: [] } })), scenarioSpecs, app.log, opts)
+  const core = new Core(config, registry.map((v) => ({ id: v.id, store: v.store?.spec ?? { migrations: [], tables: [] }, secrets: v.secrets })), scenarioSpecs, app.log, opts)
   app.decorate('core', core)
   app.addHook('onClose', async () => { await core.close() })
 

@@ -35,9 +35,11 @@ const JournalEntry = z.object({
   path: z.string(),
   status: z.number().int().describe('0 when the connection was dropped (fault) or a callback failed to connect'),
   scenario: z.string().nullable(),
+  fault: z.record(z.string(), z.unknown()).nullable().describe("the scenario's fault applied to the answer (latency_ms, status, drop, empty, malformed), or null"),
   duration_ms: z.number(),
-  request: z.unknown(),
-  response: z.unknown()
+  request: z.unknown().describe('headers (credentials redacted), query, body (binary payloads as {bytes, sha256})'),
+  response: z.unknown().describe('headers, body'),
+  truncated: z.literal(true).optional().describe('a body was cut to keep the entry within journal.max_entry_bytes')
 }).meta({ id: 'SandboxJournalEntry' })
 
 export interface AdminOptions {
@@ -227,9 +229,9 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
         status: z.coerce.number().int().optional(),
         limit: z.coerce.number().int().min(1).max(10_000).default(100)
       }).strict(),
-      response: { 200: z.object({ requests: z.array(JournalEntry) }), ...errors }
+      response: { 200: z.object({ requests: z.array(JournalEntry), truncated: z.boolean().describe('true when older matching entries were left out to keep the answer under 32 MiB of body text') }), ...errors }
     }
-  }, async (request) => ({ requests: core.journal.query(namespaceOf(request.headers), request.query) }))
+  }, async (request) => core.journal.query(namespaceOf(request.headers), request.query))
 
   r.delete('/requests', {
     schema: {

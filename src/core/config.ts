@@ -95,8 +95,12 @@ export const CoreSettingsSchema = z.object({
     max_per_namespace: z.number().int().min(1).max(1_000_000).default(1000)
       .describe('journal entries kept per namespace; older ones are dropped'),
     max_text_chars: z.number().int().min(256).max(10_000_000).default(65_536)
-      .describe('longest text body kept verbatim in the journal')
-  }).strict().default({ max_per_namespace: 1000, max_text_chars: 65_536 }),
+      .describe('longest text body kept verbatim in the journal'),
+    max_entry_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024)
+      .describe('body text one journal entry keeps (request and response together); beyond it bodies are cut and the entry is marked truncated'),
+    max_total_bytes: z.number().int().min(1024 * 1024).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024)
+      .describe('memory the journals of all namespaces may take together; the oldest entries are dropped beyond it')
+  }).strict().default({ max_per_namespace: 1000, max_text_chars: 65_536, max_entry_bytes: 256 * 1024, max_total_bytes: 64 * 1024 * 1024 }),
   images: z.object({
     max_pixels: z.number().int().min(1).max(1_000_000_000).default(64_000_000)
       .describe('largest image (width x height) decoded; larger ones are refused from their header')

@@ -10,7 +10,7 @@ import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
 import { migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
 import { ImageDecoder } from './images.js'
-import { Journal, JOURNAL_TABLE, journalMigration } from './journal.js'
+import { Journal, JOURNAL_TABLE, journalMigration, journalMigration2 } from './journal/index.js'
 import { Outbound } from './outbound.js'
 import { Random } from './random.js'
 import { ScenarioEngine } from './scenarios/engine.js'
@@ -22,7 +22,10 @@ import { SCENARIO_TABLES, scenarioMigration } from './scenarios/state.js'
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 const CORE_STORE: StoreSpec = {
-  migrations: [{ version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration }],
+  migrations: [
+    { version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration },
+    { version: 2, up: journalMigration2 }
+  ],
   tables: [CLOCK_TABLE, ...SCENARIO_TABLES, JOURNAL_TABLE]
 }
 
@@ -38,7 +41,15 @@ export interface CoreOptions {
   parseCache?: ParseCache
 }
 
-export interface VendorStoreRef { id: string, store: StoreSpec }
+export interface VendorStoreRef {
+  id: string
+  store: StoreSpec
+  /** What the journal redacts for this vendor (module.ts, `secrets`). */
+  secrets?: { headers?: readonly string[], fields?: readonly string[] } | undefined
+}
+
+/** Secrets every vendor's journal redacts: credentials in the standard header. */
+const CORE_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie']
 
 export class Core {
   readonly db: DB
@@ -64,7 +75,16 @@ export class Core {
       for (const v of vendors) migrate(this.db, v.id, v.store.migrations)
       const settings = config.settings.core
       this.clock = new Clock(this.db, opts.clockBase)
-      this.journal = new Journal(this.db, settings.journal.max_per_namespace, settings.journal.max_text_chars)
+      this.journal = new Journal(this.db, config.db, {
+        maxPerNamespace: settings.journal.max_per_namespace,
+        maxTotalBytes: settings.journal.max_total_bytes,
+        maxText: settings.journal.max_text_chars,
+        maxEntryBytes: settings.journal.max_entry_bytes,
+        secrets: {
+          headers: new Set([...CORE_SECRET_HEADERS, ...vendors.flatMap((v) => v.secrets?.headers ?? [])]),
+          fields: new Set(vendors.flatMap((v) => v.secrets?.fields ?? []))
+        }
+      }, log)
       this.random = new Random(config.seed)
       this.images = new ImageDecoder({ maxPixels: settings.images.max_pixels })
       this.outbound = new Outbound(settings.callbacks, this.journal, log)
@@ -95,7 +115,7 @@ export class Core {
 
   /** Drop all state of a namespace (or of every namespace): vendor rows, clock, scenarios, journal. */
   reset (namespace: string | undefined): void {
-    this.journal.discardPending(namespace)
+    this.journal.clear(namespace)
     const tables = [...CORE_STORE.tables, ...this.vendors.flatMap((v) => v.store.tables)]
     resetTables(this.db, tables, namespace)
     this.clock.reset(namespace)
@@ -105,7 +125,7 @@ export class Core {
   async close (): Promise<void> {
     this.scenarios.library.close()
     await this.outbound.settle()
-    this.journal.flush()
+    await this.journal.close()
     if (this.db.open) this.db.close()
   }
 }

@@ -6,9 +6,11 @@
  * raw pixels, and every measure (width, height, sharpness, brightness, bright spots, perceptual
  * hash) and every derived image (crop, thumbnail) is computed from those pixels, memoized.
  */
-import { createHash } from 'node:crypto'
 import sharp, { type Sharp } from 'sharp'
 import { KindError } from './errors.js'
+import { sha256Hex } from './hash.js'
+
+export { sha256Hex }
 
 // Every image is new to the sandbox: libvips' operation cache would only hold memory.
 sharp.cache(false)
@@ -49,10 +51,6 @@ export function decodeBase64 (text: string): Buffer {
   }
   if (BASE64URL.test(s)) return Buffer.from(s, 'base64url')
   throw new ImageError('bad-base64', 'the image is not valid base64')
-}
-
-export function sha256Hex (bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex')
 }
 
 /** JPEG or PNG from the magic bytes, else undefined. */

@@ -6,7 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { CoreSettings } from './config.js'
-import type { Journal } from './journal.js'
+import type { Journal } from './journal/index.js'
 
 export interface OutboundRequest {
   namespace: string

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { summarise } from '../../src/core/journal.js'
+import { Budget, headersOf, redact, summarise } from '../../src/core/journal/summarise.js'
 import { build, json, multipart } from '../helper.js'
 import { photo } from '../images.js'
 
@@ -24,7 +24,7 @@ t.test('every vendor request is journaled with operation, status, request and re
   t.match(first, { vendor: 'gtriip', operation: 'gtriip.liveness', method: 'POST', path: '/gtriip/liveness/?trace=1', scenario: null })
   t.equal(first.time, '2026-01-15T09:00:00.000Z', 'time on the virtual clock')
   t.same(first.request.query, { trace: '1' })
-  t.equal(first.request.headers['x-api-key'], 'k')
+  t.equal(first.request.headers['x-api-key'], redact('k'), 'the API key is redacted')
   t.same(first.request.body.image_bytes, { bytes: img.length, sha256: sha(img) }, 'base64 image stored as bytes and sha256')
   t.equal(first.response.body.success, true)
   t.ok(first.id < second.id)
@@ -90,5 +90,51 @@ t.test('summarise: buffers, data URIs and long base64 become {bytes, sha256}; lo
   t.same(summarise(`data:image/png;base64,${bin.toString('base64')}`, 100), { bytes: 300, sha256: sha(bin) })
   t.same(summarise({ a: [bin.toString('base64')] }, 100), { a: [{ bytes: 300, sha256: sha(bin) }] })
   t.equal(summarise('short text', 100), 'short text')
-  t.match(summarise('word '.repeat(100), 100), /… \[500 chars\]$/)
+  t.match(summarise('word '.repeat(100), 100), /… \[cut: 500 chars\]$/)
+})
+
+t.test('summarise within a budget: what is over it is cut, and the budget says so', async (t) => {
+  const budget = new Budget(1000, 600)
+  const out = summarise({ a: 'x '.repeat(350), b: 'y '.repeat(350), c: 'z '.repeat(350) }, budget) as Record<string, string>
+  t.match(out.a, /^(x ){300}… \[cut: 700 chars\]$/)
+  t.match(out.b, /^(y ){200}… \[cut: 700 chars\]$/)
+  t.match(out['…'], /max_entry_bytes/)
+  t.equal(budget.cut, true)
+})
+
+t.test('credentials are redacted: a short prefix and a hash tell two keys apart without keeping them', async (t) => {
+  const secrets = { headers: new Set(['x-api-key']), fields: new Set(['pin', 'session_id']) }
+  t.match(headersOf({ 'x-api-key': 'secret-key-123456', accept: '*/*' }, secrets), { 'x-api-key': /^secr…\[redacted [0-9a-f]{12}\]$/, accept: '*/*' })
+  const a = summarise({ data: { pin: '123456', session_id: 'abc' } }, 100, secrets) as any
+  t.match(a.data.pin, /^…\[redacted [0-9a-f]{12}\]$/, 'short secrets keep no prefix')
+  t.not(redact('key-one-000000'), redact('key-two-000000'))
+  t.equal(redact('key-one-000000'), redact('key-one-000000'))
+})
+
+t.test('an entry keeps at most journal.max_entry_bytes of body text, marked truncated; the query answers', async (t) => {
+  const app = await build(t, { settings: { journal: { max_entry_bytes: 64 * 1024 } } })
+  // The shape that made the journal unreadable: a JSON body of many long strings.
+  const body = { image_bytes: 'not base64 at all! '.repeat(10), filler: Array.from({ length: 100 }, (_, i) => `${i} `.repeat(20_000)) }
+  const res = await app.inject({ method: 'POST', url: '/gtriip/liveness/', headers: KEY, payload: body })
+  t.equal(res.statusCode, 400)
+  const list = await app.inject({ method: 'GET', url: '/__admin/requests' })
+  t.equal(list.statusCode, 200)
+  const [entry] = json(list).requests
+  t.equal(entry.truncated, true)
+  t.ok(list.payload.length < 80 * 1024, `the entry is ${list.payload.length} bytes of JSON`)
+  t.match(entry.request.body.filler[1], /… \[cut: \d+ chars\]$/, 'the second string is cut')
+  t.match(entry.request.body.filler.at(-1), /^\[cut: \d+ more items\]$/)
+})
+
+t.test('the journals of all namespaces together stay within journal.max_total_bytes: the oldest go first', async (t) => {
+  const app = await build(t, { settings: { journal: { max_entry_bytes: 64 * 1024, max_total_bytes: 1024 * 1024 } } })
+  const filler = 'z '.repeat(30 * 1024)
+  for (let i = 0; i < 40; i++) {
+    await app.inject({ method: 'POST', url: `/gtriip/liveness/?i=${i}`, headers: { ...KEY, 'x-sandbox-namespace': `ns${i % 2}` }, payload: { filler } })
+  }
+  const kept = [...json(await app.inject({ method: 'GET', url: '/__admin/requests', headers: { 'x-sandbox-namespace': 'ns0' } })).requests,
+    ...json(await app.inject({ method: 'GET', url: '/__admin/requests', headers: { 'x-sandbox-namespace': 'ns1' } })).requests]
+  const ids = kept.map((e: any) => Number(e.request.query.i)).sort((a: number, b: number) => a - b)
+  t.ok(kept.length < 40 && kept.length >= 8, `${kept.length} entries kept`)
+  t.same(ids, Array.from({ length: kept.length }, (_, k) => 40 - kept.length + k), 'the newest ones, across namespaces')
 })

@@ -7,16 +7,18 @@ import { join } from 'node:path'
 import t from 'tap'
 import { z } from 'zod'
 import { migrate, openDatabase } from '../../src/core/db.js'
-import { ScenarioEngine, scenarioMigration } from '../../src/core/scenarios/engine.js'
-import { loadScenarioDir, parseScenarioFile, ScenarioFileError } from '../../src/core/scenarios/loader.js'
+import { ScenarioEngine } from '../../src/core/scenarios/engine.js'
+import { loadScenarioDir, ParseCache, parseScenarioFile, ScenarioFileError } from '../../src/core/scenarios/loader.js'
 import type { VendorScenarioSpec } from '../../src/core/scenarios/schema.js'
+import { scenarioMigration } from '../../src/core/scenarios/state.js'
 import { build, json } from '../helper.js'
 import { photo } from '../images.js'
 
 const silent = { warn: () => {}, info: () => {}, error: () => {} } as any
 const specs = new Map<string, VendorScenarioSpec>([
-  ['acme', { operations: ['acme.check', 'acme.init'], outcome: z.object({ error: z.enum(['E1', 'E2']).optional(), score: z.number().optional() }).strict() }]
+  ['acme', { operations: { 'acme.check': { errors: ['E1', 'E2'] }, 'acme.init': { errors: ['E2'] } }, outcome: z.object({ error: z.enum(['E1', 'E2']).optional(), score: z.number().optional() }).strict() }]
 ])
+const cache = (): ParseCache => new ParseCache(specs)
 
 function errorOf (text: string, file = 'scenarios/acme/x.yaml'): string {
   try {
@@ -64,6 +66,19 @@ rules:
 `), /rules\[0\]\.sequence\[0\]\.outcome\.score: Invalid input: expected number/)
 })
 
+t.test("an error outcome must be one the rule's operation can answer: checked at load time, naming file, rule and code", async (t) => {
+  t.equal(errorOf(good().replace('acme.check', 'acme.init')), 'scenarios/acme/x.yaml: rules[0].outcome.error: error "E1" is not an answer of acme.init (it answers E2)')
+  t.match(errorOf(`name: acme/s
+vendor: acme
+description: d
+rules:
+  - operation: acme.init
+    sequence:
+      - outcome: { error: E2 }
+      - outcome: { error: E1 }
+`), /rules\[0\]\.sequence\[1\]\.outcome\.error: error "E1" is not an answer of acme\.init/)
+})
+
 t.test('the sandbox refuses to start with a broken scenario file, naming it', async (t) => {
   const dir = t.testdir({ 'broken.yaml': 'name: gtriip/x\nvendor: gtriip\ndescription: d\nrules:\n  - operation: gtriip.liveness\n    outcome: { error: "999" }\n' })
   await t.rejects(build(t, { scenarios: dir }), { name: 'ScenarioFileError', message: /broken\.yaml: rules\[0\]\.outcome\.error/ })
@@ -73,16 +88,16 @@ t.test('two files defining the same name are refused', async (t) => {
   const dir = t.testdir({ 'a.yaml': good('acme/same'), 'b.yaml': good('acme/same') })
   const db = openDatabase(':memory:')
   migrate(db, 'core', [{ version: 1, up: scenarioMigration }])
-  const engine = new ScenarioEngine(db, dir, specs, silent)
-  t.throws(() => engine.loadInitial(), /b\.yaml: name: scenario "acme\/same" is already defined in .*a\.yaml/)
+  const engine = new ScenarioEngine(db, dir, cache(), silent)
+  t.throws(() => engine.library.loadInitial(), /b\.yaml: name: scenario "acme\/same" is already defined in .*a\.yaml/)
 })
 
 function engineWith (t: any, files: Record<string, string>): { engine: ScenarioEngine, dir: string, db: ReturnType<typeof openDatabase> } {
   const dir = t.testdir(files)
   const db = openDatabase(':memory:')
   migrate(db, 'core', [{ version: 1, up: scenarioMigration }])
-  const engine = new ScenarioEngine(db, dir, specs, silent)
-  engine.loadInitial()
+  const engine = new ScenarioEngine(db, dir, cache(), silent)
+  engine.library.loadInitial()
   return { engine, dir, db }
 }
 
@@ -104,6 +119,7 @@ t.test('precedence: request header > scenario bound to the session > namespace a
 
 t.test('an unknown X-Sandbox-Scenario, or one of another vendor, is a 400 sandbox error', async (t) => {
   const { engine } = engineWith(t, { 's.yaml': good() })
+  t.equal(engine.select('ns', 'acme', 'acme/none', undefined), undefined, 'selecting never throws: the header was checked when the request came in')
   t.throws(() => engine.requireForVendor('acme/none', 'acme'), { code: 'unknown-scenario', statusCode: 400 })
   t.throws(() => engine.requireForVendor('acme/e1', 'other'), { code: 'scenario-vendor-mismatch', statusCode: 400 })
 })
@@ -164,8 +180,8 @@ rules:
   const open = (): ScenarioEngine => {
     const db = openDatabase(file)
     migrate(db, 'core', [{ version: 1, up: scenarioMigration }])
-    const e = new ScenarioEngine(db, dir, specs, silent)
-    e.loadInitial()
+    const e = new ScenarioEngine(db, dir, cache(), silent)
+    e.library.loadInitial()
     t.teardown(() => db.close())
     return e
   }
@@ -174,7 +190,7 @@ rules:
   first.activate('ns', 'acme/seq')
   const second = open()
   t.equal(second.decide('ns', second.get('acme/seq'), 'acme.check', view, 'S').outcome?.error, 'E2')
-  t.equal(second.activeFor('ns', 'acme'), 'acme/seq', 'the active scenario survives too')
+  t.equal(second.state.activeFor('ns', 'acme'), 'acme/seq', 'the active scenario survives too')
 })
 
 t.test('a raw response and a fault come out of the decision', async (t) => {
@@ -213,8 +229,8 @@ t.test('hot reload: a changed file is picked up; a broken edit keeps the last go
 
 t.test('the watcher reloads a file when it changes on disk', async (t) => {
   const { engine, dir } = engineWith(t, { 'a.yaml': good('acme/w') })
-  engine.watch()
-  t.teardown(() => engine.close())
+  engine.library.watch()
+  t.teardown(() => engine.library.close())
   writeFileSync(join(dir, 'a.yaml'), good('acme/w').replace('E1', 'E2'))
   const deadline = Date.now() + 5000
   while (engine.get('acme/w')?.rules[0]?.outcome?.error !== 'E2' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -224,7 +240,7 @@ t.test('the watcher reloads a file when it changes on disk', async (t) => {
 t.test('every shipped scenario file loads and every vendor has scenarios', async (t) => {
   const app = await build(t)
   const list = json(await app.inject({ method: 'GET', url: '/__admin/scenarios' })) as Array<{ name: string, vendor: string, description: string }>
-  const { byFile, errors } = loadScenarioDir('scenarios', new Map(Object.entries({})))
+  const { byFile, errors } = loadScenarioDir('scenarios', new ParseCache(new Map()))
   t.equal(byFile.size + errors.length > 0, true, 'scenario files exist')
   t.ok(list.length >= 16)
   for (const s of list) t.ok(s.name.startsWith(`${s.vendor}/`) && s.description.length > 10, s.name)

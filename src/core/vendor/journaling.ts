@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Clock } from '../clock.js'
-import type { Journal } from '../journal.js'
+import type { Journal } from '../journal/index.js'
 import { operationOf } from './call.js'
 
 export interface JournalingDeps {
@@ -19,7 +19,7 @@ export function journalCall (deps: JournalingDeps, request: FastifyRequest, repl
   const call = request.call
   if (call === null || call.journaled) return
   call.journaled = true
-  const { scenario } = call.settle()
+  const { scenario, fault } = call.settle()
   const headers: Record<string, unknown> = reply?.getHeaders() ?? {}
   deps.journal.record({
     namespace: call.namespace,
@@ -30,6 +30,7 @@ export function journalCall (deps: JournalingDeps, request: FastifyRequest, repl
     path: request.url,
     status,
     scenario,
+    fault,
     durationMs: performance.now() - call.started,
     request: { headers: request.headers, query: request.query, body: call.journalBody ?? request.body },
     response: status === 0 ? { headers: {}, body: null, contentType: undefined } : { headers, body: call.payload, contentType: headers['content-type'] as string | undefined }

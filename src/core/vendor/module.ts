@@ -94,6 +94,11 @@ export interface VendorModule<S = unknown, St = undefined> {
   failures: FailureTable
   /** The answer to a path no route takes, or a known path with another method. */
   notFound: (miss: Miss) => VendorError | RenderedError
+  /**
+   * Credentials and session ids the journal must not keep verbatim: request/response header names and
+   * body field names (any depth), lower case. The journal keeps a short prefix and a hash instead.
+   */
+  secrets?: { headers?: readonly string[], fields?: readonly string[] }
   /** Standard CORS for browser clients, or 'own' when the vendor's real CORS behaviour is reproduced by the plugin. */
   cors: CorsSpec | 'own'
   /** Parsers, hooks of the vendor's own HTTP behaviour, and routes. */

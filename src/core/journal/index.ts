@@ -1,0 +1,213 @@
+/**
+ * The request journal (CONTRACT.md, `GET /__admin/requests`): every vendor request and its response,
+ * so a test can verify what its client sent. It must cost the request almost nothing: the hooks hand
+ * references over (`record`, O(1)); right after the responses of a tick, the batch is taken in (request
+ * bodies summarised so that large payloads are not kept); response bodies the sandbox serialised
+ * itself are summarised only when somebody reads them. Entries live in a bounded ring per namespace
+ * (count, and bytes over all namespaces), are read from there (a query sees every request answered
+ * before it, newest first), and, with a database file, are persisted by a worker thread so that
+ * neither serialising nor SQLite writes run on the event loop.
+ */
+import type { FastifyBaseLogger } from 'fastify'
+import type { DB } from '../db.js'
+import { hold, view, type HeldEntry, type JournalEntry, type JournalLimits, type PendingEntry } from './entry.js'
+import { JournalPersister, loadPersisted } from './persist.js'
+import type { Secrets } from './summarise.js'
+
+export type { JournalEntry, PendingEntry }
+
+export const JOURNAL_TABLE = 'core_journal'
+
+export const journalMigration = `
+CREATE TABLE ${JOURNAL_TABLE} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  namespace TEXT NOT NULL,
+  time TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  operation TEXT,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  scenario TEXT,
+  duration_ms REAL NOT NULL,
+  request TEXT NOT NULL,
+  response TEXT NOT NULL
+);
+CREATE INDEX core_journal_ns ON ${JOURNAL_TABLE} (namespace, id);
+`
+
+/** Version 2: the fault applied to each answer. */
+export const journalMigration2 = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN fault TEXT`
+
+export interface JournalQuery {
+  vendor?: string | undefined
+  operation?: string | undefined
+  scenario?: string | undefined
+  status?: number | undefined
+  limit?: number | undefined
+}
+
+export interface JournalSettings {
+  maxPerNamespace: number
+  maxTotalBytes: number
+  maxText: number
+  maxEntryBytes: number
+  secrets: Secrets
+}
+
+/** The most body text one `GET /__admin/requests` answer carries; older entries beyond it are left out. */
+export const MAX_QUERY_BYTES = 32 * 1024 * 1024
+
+export type JournalListener = (entry: JournalEntry) => void
+
+export function matches (e: JournalEntry, q: JournalQuery): boolean {
+  return (q.vendor === undefined || e.vendor === q.vendor) &&
+    (q.operation === undefined || e.operation === q.operation) &&
+    (q.scenario === undefined || e.scenario === q.scenario) &&
+    (q.status === undefined || e.status === q.status)
+}
+
+export class Journal {
+  private pending: PendingEntry[] = []
+  private scheduled = false
+  private nextId: number
+  private readonly rings = new Map<string, HeldEntry[]>()
+  /** Every held entry in arrival order, for the byte cap over all namespaces (evicted ones are skipped). */
+  private readonly arrival: HeldEntry[] = []
+  private totalBytes = 0
+  private readonly limits: JournalLimits
+  private readonly listeners = new Map<string, Set<JournalListener>>()
+  /** Namespaces whose persisted entries (from an earlier run) have been read into their ring. */
+  private readonly loaded = new Set<string>()
+  /** Per namespace: entries below this id were cleared (never load them back). */
+  private readonly clearedBelow = new Map<string, number>()
+  private clearedAllBelow = 0
+  private readonly firstId: number
+  private readonly persister: JournalPersister | undefined
+
+  constructor (private readonly db: DB, private readonly file: string, private readonly settings: JournalSettings, log: FastifyBaseLogger) {
+    this.limits = { maxText: settings.maxText, maxEntryBytes: settings.maxEntryBytes, secrets: settings.secrets }
+    this.nextId = (db.prepare(`SELECT coalesce(max(id), 0) FROM ${JOURNAL_TABLE}`).pluck().get() as number) + 1
+    this.firstId = this.nextId
+    this.persister = file === ':memory:' ? undefined : new JournalPersister(file, settings, log)
+  }
+
+  /** Called from onResponse: O(1), no I/O. */
+  record (entry: PendingEntry): void {
+    this.pending.push(entry)
+    if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => { this.flush() })
+    }
+  }
+
+  /** Take in what is pending: into the rings, to the listeners, to the persister. */
+  flush (): void {
+    this.scheduled = false
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    const held = batch.map((p) => this.take(p))
+    this.persister?.persist(held, this.limits)
+  }
+
+  private take (p: PendingEntry): HeldEntry {
+    const h = hold(this.nextId++, p, this.limits)
+    let ring = this.rings.get(h.namespace)
+    if (ring === undefined) this.rings.set(h.namespace, ring = [])
+    ring.push(h)
+    this.arrival.push(h)
+    this.totalBytes += h.bytes
+    if (ring.length > this.settings.maxPerNamespace) this.evict(ring.shift() as HeldEntry)
+    while (this.totalBytes > this.settings.maxTotalBytes && this.arrival.length > 1) this.evictOldest()
+    const listeners = this.listeners.get(h.namespace)
+    if (listeners !== undefined && listeners.size > 0) {
+      const entry = view(h, this.limits)
+      for (const fn of listeners) fn(entry)
+    }
+    return h
+  }
+
+  private evict (h: HeldEntry): void {
+    if (h.bytes < 0) return
+    this.totalBytes -= h.bytes
+    h.bytes = -1 // marks it gone for the arrival list
+  }
+
+  private evictOldest (): void {
+    const h = this.arrival.shift() as HeldEntry
+    if (h.bytes < 0) return
+    const ring = this.rings.get(h.namespace)
+    const i = ring?.indexOf(h) ?? -1
+    if (ring !== undefined && i >= 0) ring.splice(i, 1)
+    this.evict(h)
+  }
+
+  /** The ring of a namespace, with the entries an earlier run persisted read in once. */
+  private ring (namespace: string): HeldEntry[] {
+    let ring = this.rings.get(namespace)
+    if (ring === undefined) this.rings.set(namespace, ring = [])
+    if (!this.loaded.has(namespace)) {
+      this.loaded.add(namespace)
+      const from = Math.max(this.clearedAllBelow, this.clearedBelow.get(namespace) ?? 0)
+      const old = loadPersisted(this.db, namespace, from, this.firstId, this.settings.maxPerNamespace - ring.length)
+      ring.unshift(...old)
+    }
+    return ring
+  }
+
+  /** Newest first; every request answered before the call is included. */
+  query (namespace: string, q: JournalQuery): { requests: JournalEntry[], truncated: boolean } {
+    this.flush()
+    const ring = this.ring(namespace)
+    const limit = q.limit ?? 100
+    const out: JournalEntry[] = []
+    let bytes = 0
+    for (let i = ring.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = view(ring[i] as HeldEntry, this.limits)
+      if (!matches(e, q)) continue
+      bytes += this.settings.maxEntryBytes - (ring[i] as HeldEntry).budget.left
+      if (bytes > MAX_QUERY_BYTES && out.length > 0) return { requests: out, truncated: true }
+      out.push(e)
+    }
+    return { requests: out, truncated: false }
+  }
+
+  /** Be told of every entry of the namespace as it is taken in; returns the unsubscribe function. */
+  subscribe (namespace: string, listener: JournalListener): () => void {
+    let set = this.listeners.get(namespace)
+    if (set === undefined) this.listeners.set(namespace, set = new Set())
+    set.add(listener)
+    return () => { set.delete(listener) }
+  }
+
+  /** Namespaces with journal entries, and how many each holds. */
+  counts (): Map<string, number> {
+    this.flush()
+    const out = new Map<string, number>()
+    for (const [ns, ring] of this.rings) if (ring.length > 0) out.set(ns, ring.length)
+    return out
+  }
+
+  /** Delete the namespace's entries (or every namespace's); returns how many the namespace held. */
+  clear (namespace: string | undefined): number {
+    this.flush()
+    const names = namespace === undefined ? [...this.rings.keys()] : [namespace]
+    let n = 0
+    for (const ns of names) {
+      const ring = this.ring(ns)
+      n += ring.length
+      for (const h of ring) this.evict(h)
+      this.rings.set(ns, [])
+      this.clearedBelow.set(ns, this.nextId)
+    }
+    if (namespace === undefined) this.clearedAllBelow = this.nextId
+    this.persister?.clear(namespace, this.nextId)
+    return n
+  }
+
+  async close (): Promise<void> {
+    this.flush()
+    await this.persister?.close()
+  }
+}

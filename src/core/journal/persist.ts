@@ -1,0 +1,129 @@
+/**
+ * Persisting the journal with a database file, off the event loop: batches go to a worker thread
+ * (worker.ts) that summarises what is left to summarise, serialises and writes them with its own
+ * SQLite connection. The journal is a record, not state: when the worker cannot write (a locked or
+ * full database) it retries, then drops the batch with one warning; the ring in memory keeps serving
+ * reads. Entries of an earlier run are read back from SQLite on the main thread, once per namespace.
+ */
+import { Worker } from 'node:worker_threads'
+import type { FastifyBaseLogger } from 'fastify'
+import type { DB } from '../db.js'
+import { Budget } from './summarise.js'
+import { head, type EntryHead, type HeldEntry, type JournalEntry, type JournalLimits } from './entry.js'
+import type { JournalSettings } from './index.js'
+
+/** A row as the worker gets it: either a finished view, or its head and the payload still to summarise. */
+export interface PersistRow {
+  namespace: string
+  view: JournalEntry | undefined
+  head: EntryHead | undefined
+  payload: unknown
+  contentType: string | undefined
+  budgetLeft: number
+  cut: boolean
+}
+
+export type ToWorker =
+  | { type: 'rows', rows: PersistRow[] }
+  | { type: 'clear', namespace: string | null, belowId: number }
+  | { type: 'close' }
+
+export type FromWorker =
+  | { type: 'ack', rows: number }
+  | { type: 'warn', message: string }
+  | { type: 'closed' }
+
+export interface WorkerInit { file: string, maxPerNamespace: number, maxText: number, secrets: { headers: string[], fields: string[] } }
+
+/** Most rows handed to the worker and not yet written; beyond it new rows are not persisted (one warning). */
+const MAX_BACKLOG = 50_000
+
+function rowOf (h: HeldEntry, limits: JournalLimits): PersistRow {
+  if (h.view !== undefined) return { namespace: h.namespace, view: h.view, head: undefined, payload: undefined, contentType: undefined, budgetLeft: 0, cut: false }
+  // The cheap parts are built here; the response body (parsing a JSON payload) is left to the worker.
+  const p = h.pending
+  return { namespace: h.namespace, view: undefined, head: head(h, limits), payload: p.response.body, contentType: p.response.contentType, budgetLeft: h.budget.left, cut: h.budget.cut }
+}
+
+export class JournalPersister {
+  private worker: Worker | undefined
+  private dead = false
+  private backlog = 0
+  private warnedBacklog = false
+  private closing: Promise<void> | undefined
+
+  constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {}
+
+  private start (): Worker {
+    const here = import.meta.url
+    const init: WorkerInit = {
+      file: this.file,
+      maxPerNamespace: this.settings.maxPerNamespace,
+      maxText: this.settings.maxText,
+      secrets: { headers: [...this.settings.secrets.headers], fields: [...this.settings.secrets.fields] }
+    }
+    const w = here.endsWith('.ts')
+      // From the TypeScript sources (tests, npm run dev) the worker registers tsx's loader first.
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', here).href)}) })`, { eval: true, workerData: init })
+      : new Worker(new URL('./worker.js', here), { workerData: init })
+    w.unref()
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ack') this.backlog -= m.rows
+      else if (m.type === 'warn') this.log.warn(`journal: ${m.message}`)
+    })
+    w.on('error', (err) => {
+      this.dead = true
+      this.log.warn({ err }, 'journal: the persistence worker failed; the journal is kept in memory only')
+    })
+    return w
+  }
+
+  persist (held: HeldEntry[], limits: JournalLimits): void {
+    if (this.dead || this.closing !== undefined || held.length === 0) return
+    if (this.backlog > MAX_BACKLOG) {
+      if (!this.warnedBacklog) this.log.warn(`journal: more than ${MAX_BACKLOG} entries wait to be written; newer ones are kept in memory only`)
+      this.warnedBacklog = true
+      return
+    }
+    this.warnedBacklog = false
+    this.worker ??= this.start()
+    this.backlog += held.length
+    this.worker.postMessage({ type: 'rows', rows: held.map((h) => rowOf(h, limits)) } satisfies ToWorker)
+  }
+
+  clear (namespace: string | undefined, belowId: number): void {
+    this.worker?.postMessage({ type: 'clear', namespace: namespace ?? null, belowId } satisfies ToWorker)
+  }
+
+  /** Write what was handed over, then stop the worker (at most 5 s). */
+  async close (): Promise<void> {
+    const w = this.worker
+    if (w === undefined || this.dead) return
+    this.closing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { void w.terminate().then(() => resolve()) }, 5000)
+      w.on('message', (m: FromWorker) => { if (m.type === 'closed') { clearTimeout(timer); resolve() } })
+      w.on('exit', () => { clearTimeout(timer); resolve() })
+      w.postMessage({ type: 'close' } satisfies ToWorker)
+    })
+    await this.closing
+  }
+}
+
+interface PersistedRow { id: number, time: string, vendor: string, operation: string | null, method: string, path: string, status: number, scenario: string | null, duration_ms: number, request: string, response: string, fault: string | null }
+
+/** Entries an earlier run persisted, oldest first, as held entries with their view ready. */
+export function loadPersisted (db: DB, namespace: string, fromId: number, belowId: number, limit: number): HeldEntry[] {
+  if (limit <= 0) return []
+  const rows = db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault
+    FROM core_journal WHERE namespace = ? AND id >= ? AND id < ? ORDER BY id DESC LIMIT ?`).all(namespace, fromId, belowId, limit) as PersistedRow[]
+  return rows.reverse().map((r) => {
+    const entry: JournalEntry = {
+      ...r,
+      fault: r.fault === null ? null : JSON.parse(r.fault) as JournalEntry['fault'],
+      request: JSON.parse(r.request) as JournalEntry['request'],
+      response: JSON.parse(r.response) as JournalEntry['response']
+    }
+    const bytes = r.request.length + r.response.length
+    return { id: r.id, namespace, pending: undefined as never, requestBody: entry.request.body, budget: new Budget(0, 0), bytes, view: entry }
+  })
+}
