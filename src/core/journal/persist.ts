@@ -100,7 +100,8 @@ export class JournalPersister {
     const w = this.worker
     if (w === undefined || this.dead) return
     this.closing ??= new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { void w.terminate().then(() => resolve()) }, 5000)
+      // terminate() resolves once the thread is gone; the 'exit' listener below resolves then too.
+      const timer = setTimeout(() => { w.terminate().then(() => { resolve() }, () => { resolve() }) }, 5000)
       w.on('message', (m: FromWorker) => { if (m.type === 'closed') { clearTimeout(timer); resolve() } })
       w.on('exit', () => { clearTimeout(timer); resolve() })
       w.postMessage({ type: 'close' } satisfies ToWorker)
