@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { z } from 'zod'
 import { adminPlugin } from './core/admin.js'
+import { registerBodyGuard } from './core/body-guard.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
@@ -55,6 +56,7 @@ export interface BuildOptions extends CoreOptions {
 }
 
 export async function buildApp (config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const http = config.settings.core.http
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     // Request logs would cost every call; the journal records requests instead.
@@ -63,8 +65,14 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     // Admin and docs only: each vendor scope sets its own limit (the vendor's, not Fastify's 1 MB).
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
-    return503OnClosing: true
+    return503OnClosing: true,
+    // Slow and idle clients (settings: http): no connection is held forever.
+    requestTimeout: http.body_timeout_ms + http.headers_timeout_ms,
+    connectionTimeout: http.idle_timeout_ms,
+    keepAliveTimeout: http.keep_alive_timeout_ms
   })
+  app.server.headersTimeout = http.headers_timeout_ms
+  registerBodyGuard(app, http.body_timeout_ms)
   app.setValidatorCompiler(compileValidator)
   app.setSerializerCompiler(compileSerializer(opts.checkResponses === true))
   app.decorateRequest('call', null as never)

@@ -112,6 +112,16 @@ export const CoreSettingsSchema = z.object({
     timeout_ms: z.number().int().min(1).max(120_000).default(5000).describe('timeout of one callback attempt'),
     retries: z.number().int().min(0).max(10).default(2).describe('further attempts after a failed one')
   }).strict().default({ enabled: true, allow_hosts: ['127.0.0.1', 'localhost', '::1'], timeout_ms: 5000, retries: 2 }),
+  http: z.object({
+    body_timeout_ms: z.number().int().min(100).max(3_600_000).default(30_000)
+      .describe("a request body must arrive within this time from the request's start; a slower one gets the vendor's malformed-request answer and its connection is closed"),
+    headers_timeout_ms: z.number().int().min(100).max(600_000).default(20_000)
+      .describe('request headers must arrive within this time; then the connection is closed (408)'),
+    idle_timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000)
+      .describe('a connection with no traffic for this long is closed'),
+    keep_alive_timeout_ms: z.number().int().min(100).max(600_000).default(5_000)
+      .describe('an idle keep-alive connection between requests is closed after this long')
+  }).strict().default({ body_timeout_ms: 30_000, headers_timeout_ms: 20_000, idle_timeout_ms: 60_000, keep_alive_timeout_ms: 5_000 }),
   scenarios: z.object({
     watch: z.boolean().default(true).describe('reload scenario files when they change'),
     latency_scale: z.number().min(0).max(10).default(1)

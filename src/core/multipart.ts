@@ -5,6 +5,7 @@
  */
 import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { guardMultipart } from './body-guard.js'
 import { fastifyErrorCode, KindError } from './errors.js'
 
 export interface MultipartLimits {
@@ -93,8 +94,12 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     throw new MultipartError('body-too-large', `the body has ${announced} bytes; at most ${limit} are accepted`)
   }
   const body: MultipartBody = { fields: Object.create(null) as Record<string, unknown[]>, files: [] }
+  const parts = request.parts()[Symbol.asyncIterator]()
+  const first = parts.next() // the parser starts reading the request here
+  const unguard = guardMultipart(request.raw, request.server.bodyTimeoutMs)
   try {
-    for await (const part of request.parts()) {
+    for (let next = await first; next.done !== true; next = await parts.next()) {
+      const part = next.value
       if (part.type === 'file') {
         const data = await part.toBuffer()
         body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, data })
@@ -105,6 +110,8 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     }
   } catch (err) {
     throw mapError(err)
+  } finally {
+    unguard()
   }
   request.call.recordBody({
     fields: body.fields,

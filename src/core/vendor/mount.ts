@@ -57,9 +57,13 @@ function callDeps<S, St> (core: Core, mod: VendorModule<S, St>, settings: S, sto
   }
 }
 
-/** onRequest: the request's call, from its control headers (a bad namespace or scenario is the client's mistake). */
-function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S, St>): void {
-  scope.addHook('onRequest', (request, _reply, done) => {
+/**
+ * onRequest: the request's call, from its control headers (a bad namespace or scenario is the
+ * client's mistake). A path no route takes is answered here, before its body is read: whatever the
+ * body (too large, malformed), an unknown path gets the vendor's not-found answer.
+ */
+function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S, St>, notFound: NotFound): void {
+  scope.addHook('onRequest', (request, reply, done) => {
     try {
       const namespace = namespaceOf(request.headers)
       const name = request.headers[SCENARIO_HEADER]
@@ -71,12 +75,18 @@ function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S,
       done(err as Error)
       return
     }
+    if (request.is404) {
+      notFound(request, reply)
+      return
+    }
     done()
   })
 }
 
+type NotFound = (request: FastifyRequest, reply: FastifyReply) => FastifyReply
+
 /** Unknown paths and wrong methods: the vendor's answer, from the routes actually registered. */
-function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string): NotFound {
   return (request, reply) => {
     const full = pathOf(request.url)
     const path = full.slice(prefix.length) || '/'
@@ -99,8 +109,9 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
       checkOperation(mod.id, mod.operations, route)
       for (const m of Array.isArray(route.method) ? route.method : [route.method]) routes.add(m, route.url)
     })
+    const notFound = notFoundHandler(mod, routes, prefix)
     if (mod.cors !== 'own') registerCors(instance, mod.cors)
-    openCalls(instance, core, deps)
+    openCalls(instance, core, deps, notFound)
     instance.setErrorHandler(vendorErrorHandler({ vendor: mod.id, catalogue: mod.catalogue, failures: mod.failures }))
     registerFaults(instance, {
       random: core.random,
@@ -109,7 +120,7 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
     })
     registerJournaling(instance, journaling)
     await mod.plugin(instance, createKit(mod.id, settings, store))
-    instance.setNotFoundHandler(notFoundHandler(mod, routes, prefix))
+    instance.setNotFoundHandler(notFound)
   }
   app.register(scope, { prefix })
 }
