@@ -88,7 +88,7 @@ export function testCall<S, St> (mod: VendorModule<S, St>, opts: TestCallOptions
 /** The answer core gives on the wire for an error a service threw (its catalogue, or its failure table). */
 export function answerOf (mod: VendorModule<any, any>, err: unknown, operation?: string): RenderedError {
   const silent = { error: () => {}, debug: () => {} } as unknown as Parameters<typeof vendorAnswer>[3]
-  return vendorAnswer({ vendor: mod.id, catalogue: mod.catalogue, failures: mod.failures }, err, operation, silent)
+  return vendorAnswer({ vendor: mod.id, catalogue: mod.catalogue, failures: mod.failures, onStoreFault: () => {} }, err, operation, silent)
 }
 
 /** Run a service call and return the vendor's wire answer for what it threw (or fail when it did not). */

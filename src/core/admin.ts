@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Core } from './core.js'
 import { fastifyErrorCode, SandboxError, sendSandboxError, sendSandboxFault } from './errors.js'
+import { isStoreFault } from './store-health.js'
 import { namespaceOf } from './vendor/namespace.js'
 
 const SandboxErrorBody = z.object({
@@ -79,6 +80,10 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       const where = err.validationContext ?? 'request'
       return sendSandboxError(reply, new SandboxError('invalid-request', `${where}: ${err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(value)'} ${v.message ?? ''}`.trim()).join('; ')}`, 400))
     }
+    if (isStoreFault(err)) {
+      core.storeHealth.note(err)
+      return sendSandboxError(reply, new SandboxError('store-unavailable', `the database does not take writes now (${(err as { code?: string }).code ?? 'SQLITE'}); see GET /__admin/health`, 503))
+    }
     const code = fastifyErrorCode(err)
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendSandboxError(reply, new SandboxError('unsupported-media-type', 'admin calls take JSON (application/json)', 415))
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendSandboxError(reply, new SandboxError('body-too-large', 'the body is too large for an admin call', 413))
@@ -106,9 +111,20 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       operationId: 'admin.health',
       tags,
       summary: 'Ready check',
-      response: { 200: z.object({ status: z.literal('ok'), vendors: z.array(z.string()), version: z.string() }) }
+      response: {
+        200: z.object({
+          status: z.enum(['ok', 'degraded']).describe('degraded: the server answers, but the database does not take writes (see store)'),
+          vendors: z.array(z.string()),
+          version: z.string(),
+          store: z.object({ writable: z.boolean(), error: z.string().optional(), since: z.string().optional() })
+            .describe('whether state writes succeed; while they fail, vendor routes that write answer their server error')
+        })
+      }
     }
-  }, async () => ({ status: 'ok' as const, vendors: [...vendors], version: core.version }))
+  }, async () => {
+    const store = core.storeHealth.status()
+    return { status: store.writable ? 'ok' as const : 'degraded' as const, vendors: [...vendors], version: core.version, store }
+  })
 
   r.post('/reset', {
     schema: {

@@ -44,18 +44,19 @@ export class Clock {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward')
     const next = this.offset(namespace) + Math.round(ms)
     if (!Number.isSafeInteger(next)) throw new RangeError('offset too large')
-    this.offsets.set(namespace, next)
+    // The database first: when the write fails (a locked or full database), nothing has changed.
     this.upsert.run(namespace, next)
+    this.offsets.set(namespace, next)
     return next
   }
 
   reset (namespace: string | undefined): void {
     if (namespace === undefined) {
-      this.offsets.clear()
       this.db.prepare(`DELETE FROM ${CLOCK_TABLE}`).run()
+      this.offsets.clear()
     } else {
-      this.offsets.delete(namespace)
       this.remove.run(namespace)
+      this.offsets.delete(namespace)
     }
   }
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyBaseLogger } from 'fastify'
 import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
-import { migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
+import { BUSY_TIMEOUT_MS, migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
 import { ImageDecoder } from './images.js'
 import { Journal, JOURNAL_TABLE, journalMigration, journalMigration2 } from './journal/index.js'
 import { Outbound } from './outbound.js'
@@ -17,6 +17,7 @@ import { ScenarioEngine } from './scenarios/engine.js'
 import { ParseCache } from './scenarios/loader.js'
 import type { VendorScenarioSpec } from './scenarios/schema.js'
 import { SCENARIO_TABLES, scenarioMigration } from './scenarios/state.js'
+import { probeMigration, StoreHealth } from './store-health.js'
 
 /** The sandbox's version, from package.json (two levels up from src/core and from dist/core). */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -24,7 +25,8 @@ export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', im
 const CORE_STORE: StoreSpec = {
   migrations: [
     { version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration },
-    { version: 2, up: journalMigration2 }
+    { version: 2, up: journalMigration2 },
+    { version: 3, up: probeMigration }
   ],
   tables: [CLOCK_TABLE, ...SCENARIO_TABLES, JOURNAL_TABLE]
 }
@@ -59,6 +61,7 @@ export class Core {
   readonly random: Random
   readonly images: ImageDecoder
   readonly outbound: Outbound
+  readonly storeHealth: StoreHealth
   readonly version = VERSION
   private readonly apiKeys: ReadonlySet<string> | undefined
 
@@ -74,6 +77,7 @@ export class Core {
       migrate(this.db, 'core', CORE_STORE.migrations)
       for (const v of vendors) migrate(this.db, v.id, v.store.migrations)
       const settings = config.settings.core
+      this.storeHealth = new StoreHealth(this.db, log, BUSY_TIMEOUT_MS)
       this.clock = new Clock(this.db, opts.clockBase)
       this.journal = new Journal(this.db, config.db, {
         maxPerNamespace: settings.journal.max_per_namespace,
@@ -115,9 +119,10 @@ export class Core {
 
   /** Drop all state of a namespace (or of every namespace): vendor rows, clock, scenarios, journal. */
   reset (namespace: string | undefined): void {
-    this.journal.clear(namespace)
+    // The rows first, in one transaction: when the database refuses, nothing has changed.
     const tables = [...CORE_STORE.tables, ...this.vendors.flatMap((v) => v.store.tables)]
     resetTables(this.db, tables, namespace)
+    this.journal.clear(namespace)
     this.clock.reset(namespace)
     this.scenarios.state.forget(namespace)
   }

@@ -9,6 +9,9 @@ import Database from 'better-sqlite3'
 
 export type DB = Database.Database
 
+/** How long a write waits for another process's write lock. */
+export const BUSY_TIMEOUT_MS = 1000
+
 export interface Migration {
   /** 1, 2, 3 ... in order; a migration runs once per database. */
   version: number
@@ -30,7 +33,9 @@ export function openDatabase (file: string): DB {
   // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
+  // A write waits this long for another process's lock, then fails (store-health.ts): the event loop
+  // stalls for at most this long, never for the default 5 s.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_migrations (
     owner TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (owner, version))`)
   return db

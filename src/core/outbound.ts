@@ -50,6 +50,8 @@ export class Outbound {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return `protocol ${u.protocol} is not allowed`
     const host = u.hostname.replace(/^\[|\]$/g, '')
     if (!this.settings.allow_hosts.includes(host)) return `host ${host} is not on the allow-list (settings: callbacks.allow_hosts)`
+    // A callback must never steer the sandbox itself (reset it, move its clock), with or without an admin token.
+    if (/^\/+__(admin|dashboard)(\/|$)/i.test(safeDecode(u.pathname))) return 'the sandbox\'s own control paths (/__admin, /__dashboard) are never called back'
     return undefined
   }
 
@@ -123,5 +125,14 @@ function safeJson (text: string): unknown {
     return JSON.parse(text)
   } catch {
     return text
+  }
+}
+
+/** A percent-decoded path, or the path as it is when it does not decode. */
+function safeDecode (path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
   }
 }

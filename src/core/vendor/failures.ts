@@ -9,6 +9,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { fastifyErrorCode, RawResponse, SandboxError, sendRendered, sendSandboxError, VendorError, type Catalogue, type RenderedError } from '../errors.js'
 import { ImageError } from '../images.js'
 import { MultipartError } from '../multipart.js'
+import { isStoreFault } from '../store-health.js'
 import { operationOf } from './call.js'
 import type { FailureMap, FailureTable } from './module.js'
 
@@ -62,6 +63,8 @@ export interface ErrorHandlerSpec {
   vendor: string
   catalogue: Catalogue<any>
   failures: FailureTable
+  /** Told of a write the database refused (locked, full): the store is degraded, not the sandbox broken. */
+  onStoreFault: (err: unknown) => void
 }
 
 /** The vendor's answer to an error: its own error as thrown, a failure through its table, else internal. */
@@ -71,6 +74,7 @@ export function vendorAnswer (spec: ErrorHandlerSpec, err: unknown, operation: s
   const code = failure === undefined ? undefined : failureCode(spec.failures, failure, operation)
   if (code !== undefined) return spec.catalogue.render(spec.catalogue.error(code, { note: (err as Error).message }), operation)
   if (isClientGone(err)) log.debug({ err }, `${spec.vendor}: the client went away`)
+  else if (isStoreFault(err)) spec.onStoreFault(err)
   else log.error({ err }, `${spec.vendor}: unexpected failure, answered as the vendor's internal error`)
   return spec.catalogue.render(spec.catalogue.error(spec.failures.internal), operation)
 }

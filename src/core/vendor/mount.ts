@@ -112,7 +112,7 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
     const notFound = notFoundHandler(mod, routes, prefix)
     if (mod.cors !== 'own') registerCors(instance, mod.cors)
     openCalls(instance, core, deps, notFound)
-    instance.setErrorHandler(vendorErrorHandler({ vendor: mod.id, catalogue: mod.catalogue, failures: mod.failures }))
+    instance.setErrorHandler(vendorErrorHandler({ vendor: mod.id, catalogue: mod.catalogue, failures: mod.failures, onStoreFault: (err) => { core.storeHealth.note(err) } }))
     registerFaults(instance, {
       random: core.random,
       latencyScale: core.config.settings.core.scenarios.latency_scale,
