@@ -10,6 +10,7 @@ import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config }
 import { Core, type CoreOptions } from './core/core.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
 import { registerOpenApi } from './core/openapi.js'
+import { decorateAdminDocument, decorateVendorDocument } from './core/openapi-doc.js'
 import { compileSerializer, compileValidator } from './core/schemas.js'
 import { ParseCache } from './core/scenarios/loader.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
@@ -84,9 +85,15 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
 
   const rootMounted = config.vendor !== undefined
   await registerOpenApi(app, [
-    ...served.map((v) => ({ id: v.id, title: v.title, description: v.description, prefix: rootMounted ? '' : v.prefix })),
-    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin' }
-  ], core.version)
+    ...served.map((v) => ({
+      id: v.id,
+      title: v.title,
+      description: v.description,
+      prefix: rootMounted ? '' : v.prefix,
+      decorate: (doc: Record<string, unknown>) => decorateVendorDocument(doc, { scenarios: core.scenarios.list(new Set([v.id])).map((s) => s.name), auth: v.auth })
+    })),
+    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin', decorate: decorateAdminDocument }
+  ], core.version, () => core.scenarios.library.generation)
 
   await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken })
 

@@ -18,6 +18,8 @@ export interface DocumentSpec {
   description: string
   /** The server URL clients use as base URL: the vendor prefix ("" when mounted at the root). */
   prefix: string
+  /** What the document must say besides the routes' schemas (openapi-doc.ts); called on each build. */
+  decorate?: (doc: Json) => Json
 }
 
 type Json = Record<string, unknown>
@@ -61,7 +63,11 @@ export function splitDocument (full: Json, spec: DocumentSpec, version: string):
   return doc
 }
 
-export async function registerOpenApi (app: FastifyInstance, specs: readonly DocumentSpec[], version: string): Promise<void> {
+/**
+ * Serve the documents at /openapi/<id>.json and /docs. A document is built on first request and
+ * rebuilt when `generation()` changes (the scenario enum follows reloaded scenario files).
+ */
+export async function registerOpenApi (app: FastifyInstance, specs: readonly DocumentSpec[], version: string, generation: () => number = () => 0): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -71,15 +77,15 @@ export async function registerOpenApi (app: FastifyInstance, specs: readonly Doc
     transformObject: jsonSchemaTransformObject
   })
 
-  const documents = new Map<string, Json>()
+  const documents = new Map<string, { doc: Json, generation: number }>()
   const documentFor = (id: string): Json | undefined => {
-    let doc = documents.get(id)
-    if (doc === undefined) {
-      const spec = specs.find((s) => s.id === id)
-      if (spec === undefined) return undefined
-      doc = splitDocument(app.swagger() as unknown as Json, spec, version)
-      documents.set(id, doc)
-    }
+    const cached = documents.get(id)
+    if (cached !== undefined && cached.generation === generation()) return cached.doc
+    const spec = specs.find((s) => s.id === id)
+    if (spec === undefined) return undefined
+    const split = splitDocument(app.swagger() as unknown as Json, spec, version)
+    const doc = spec.decorate === undefined ? split : spec.decorate(structuredClone(split))
+    documents.set(id, { doc, generation: generation() })
     return doc
   }
   app.decorate('openapiDocument', documentFor)

@@ -18,6 +18,18 @@ export function readByHandler<T extends z.ZodType> (schema: T): T {
   return schema
 }
 
+/** The OpenAPI extension that carries a body's schema per media type (openapi-doc.ts replaces it). */
+export const MEDIA_TYPES_KEY = 'x-sandbox-media-types'
+
+/**
+ * A body the handler reads itself whose shape depends on its media type (a file in multipart, base64
+ * in a form or JSON): documented per media type, so the document says exactly what each accepts.
+ */
+export function bodyByMediaType (byType: Record<string, z.ZodType>): z.ZodType<unknown> {
+  const schemas = Object.fromEntries(Object.entries(byType).map(([type, schema]) => [type, z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' })]))
+  return readByHandler(z.unknown().meta({ [MEDIA_TYPES_KEY]: schemas }))
+}
+
 /** A binary file part or body, as OpenAPI spells it (type string, format binary). */
 export function binary (description: string): z.ZodType<unknown> {
   return z.unknown().meta({ type: 'string', format: 'binary', description })

@@ -15,6 +15,8 @@ export class ScenarioLibrary {
   private byFile = new Map<string, Scenario[]>()
   private watcher: FSWatcher | undefined
   private reloadTimer: NodeJS.Timeout | undefined
+  /** Incremented whenever the loaded set changes (documents that list scenarios are rebuilt). */
+  generation = 0
 
   constructor (private readonly dir: string, private readonly cache: ParseCache, private readonly log: FastifyBaseLogger) {}
 
@@ -60,6 +62,7 @@ export class ScenarioLibrary {
     }
     this.scenarios = next
     this.byFile = kept
+    this.generation++
     return problem
   }
 

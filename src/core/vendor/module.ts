@@ -94,6 +94,8 @@ export interface VendorModule<S = unknown, St = undefined> {
   failures: FailureTable
   /** The answer to a path no route takes, or a known path with another method. */
   notFound: (miss: Miss) => VendorError | RenderedError
+  /** The header that carries the vendor's credential: a security scheme in its OpenAPI document. */
+  auth?: { header: string, description: string }
   /**
    * Credentials and session ids the journal must not keep verbatim: request/response header names and
    * body field names (any depth), lower case. The journal keeps a short prefix and a hash instead.

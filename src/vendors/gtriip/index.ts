@@ -28,6 +28,7 @@ export const gtriip: VendorModule<GtriipSettings> = {
   notFound: ({ allowed }) => catalogue.error('004', allowed.length > 0
     ? { status: 405, note: 'the Liveness Check API allows only POST on /liveness/' }
     : { status: 404, note: 'no such route; the Liveness Check API is POST /liveness/ (with the trailing slash)' }),
+  auth: { header: 'x-api-key', description: 'Your Gtriip API key (vendor Readme: header x-api-key). With --api-keys only the listed keys authenticate.' },
   secrets: { headers: ['x-api-key'] },
   cors: { headers: ['x-api-key'], methods: ['POST'] },
   plugin: async (app, kit) => {

@@ -2,7 +2,7 @@
  * Request and response shapes of POST /liveness/, named as gtriip-liveness.md names them.
  */
 import { z } from 'zod'
-import { binary, readByHandler } from '../../core/schemas.js'
+import { binary, bodyByMediaType } from '../../core/schemas.js'
 import { catalogue, type GtriipCode } from './errors.js'
 
 export const settingsSchema = z.object({
@@ -14,11 +14,21 @@ export const settingsSchema = z.object({
 
 export type GtriipSettings = z.output<typeof settingsSchema>
 
-/** The two ways of sending the selfie (document, "Request Fields"); `image` wins when both are sent. */
-export const LivenessRequest = readByHandler(z.object({
-  image: binary('The selfie as a file (multipart/form-data). Wins when image_bytes is sent too.').optional(),
-  image_bytes: z.string().describe('The selfie, base64-encoded (a data: prefix is tolerated). Form field, multipart text part, or JSON.').optional()
-}).describe('Provide one of image or image_bytes'))
+const imageBytes = z.string().describe('The selfie, base64-encoded (plain base64, no data: prefix).')
+
+/**
+ * The two ways of sending the selfie (document, "Request Fields"; ruling 16): a file `image` or base64
+ * `image_bytes` in multipart (`image` wins when both are sent, ruling 18); `image_bytes` alone in a
+ * URL-encoded form (the vendor's own notebook) or, tolerated, in JSON.
+ */
+export const LivenessRequest = bodyByMediaType({
+  'multipart/form-data': z.object({
+    image: binary('The selfie as a file. Wins when image_bytes is sent too.').optional(),
+    image_bytes: imageBytes.optional()
+  }).describe('Provide one of image or image_bytes'),
+  'application/x-www-form-urlencoded': z.object({ image_bytes: imageBytes }),
+  'application/json': z.object({ image_bytes: imageBytes })
+})
 
 /** What the handler accepts from a JSON or URL-encoded body. */
 export const ImageBytesField = z.object({ image_bytes: z.string().min(1) })

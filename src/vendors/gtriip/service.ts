@@ -30,7 +30,8 @@ export function authenticate (call: GtriipCall, apiKey: unknown): void {
 
 export async function liveness (call: GtriipCall, input: LivenessInput): Promise<LivenessAnswer> {
   if (input.selfie === undefined) throw catalogue.error('004')
-  const bytes = 'bytes' in input.selfie ? input.selfie.bytes : decodeBase64(input.selfie.base64)
+  // Plain base64, as the document says: a data: URI does not decode (vendor-notes, second round).
+  const bytes = 'bytes' in input.selfie ? input.selfie.bytes : decodeBase64(input.selfie.base64, { dataUri: false })
   // The emulated engine needs no pixels: a check that the whole image decodes is enough.
   const { sha256 } = await call.images.verify(bytes, { maxBytes: call.settings.max_image_bytes })
   const outcome = call.decideOrThrow<GtriipOutcome>({ body: input.fields })

@@ -29,14 +29,25 @@ t.test('a selfie sent as image_bytes in a form (the vendor notebook) gives the s
   t.same(json(form), json(file), 'same image, same score: generated data is deterministic')
 })
 
-t.test('image_bytes is accepted with a data: prefix, as a multipart text part, and as JSON (tolerated)', async (t) => {
+t.test('image_bytes is accepted as a multipart text part and as JSON (tolerated)', async (t) => {
   const app = await build(t)
   const b64 = (await photo({ seed: 3 })).toString('base64')
-  const viaPart = await app.inject({ method: 'POST', url: URL, ...multipart([{ name: 'image_bytes', value: `data:image/jpeg;base64,${b64}` }], KEY) })
+  const viaPart = await app.inject({ method: 'POST', url: URL, ...multipart([{ name: 'image_bytes', value: b64 }], KEY) })
   const viaJson = await app.inject({ method: 'POST', url: URL, headers: KEY, payload: { image_bytes: b64 } })
   t.equal(viaPart.statusCode, 200)
   t.equal(viaJson.statusCode, 200)
   t.same(json(viaPart), json(viaJson))
+})
+
+t.test('002 Error reading image: image_bytes with a data: prefix is not base64 (the document says base64)', async (t) => {
+  const app = await build(t)
+  const uri = `data:image/jpeg;base64,${(await photo({ seed: 3 })).toString('base64')}`
+  const form = await app.inject({ method: 'POST', url: URL, headers: { ...KEY, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ image_bytes: uri }).toString() })
+  const part = await app.inject({ method: 'POST', url: URL, ...multipart([{ name: 'image_bytes', value: uri }], KEY) })
+  for (const res of [form, part]) {
+    t.equal(res.statusCode, 400)
+    t.equal(json(res).error_code, '002')
+  }
 })
 
 t.test('image wins when both image and image_bytes are sent', async (t) => {
