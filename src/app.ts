@@ -7,11 +7,12 @@ import type { z } from 'zod'
 import { adminPlugin } from './core/admin.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
+import { registerDashboard } from './core/dashboard.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
 import { registerOpenApi } from './core/openapi.js'
 import { compileSerializer, compileValidator } from './core/schemas.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
-import { mountVendor, type VendorModule } from './core/vendor.js'
+import { inspectors, mountVendor, type VendorModule } from './core/vendor.js'
 import { vendors as registry } from './vendors/index.js'
 
 export const vendorIds = registry.map((v) => v.id)
@@ -73,7 +74,8 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin' }
   ], core.version)
 
-  await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken })
+  await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken, inspect: inspectors(served, core, config.settings.vendors) })
+  await registerDashboard(app, { redirectRoot: !rootMounted })
 
   for (const mod of served) mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
 

@@ -4,12 +4,15 @@
  * `--admin-token`, every call but health needs `Authorization: Bearer <token>`.
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { fastifySSE } from '@fastify/sse'
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Core } from './core.js'
 import { fastifyErrorCode, SandboxError, sendSandboxError, sendSandboxFault } from './errors.js'
-import { namespaceOf } from './vendor.js'
+import type { JournalEntry as Entry, JournalEvent } from './journal.js'
+import { FaultSchema } from './scenarios/schema.js'
+import { namespaceOf, type StateItem } from './vendor.js'
 
 const SandboxErrorBody = z.object({
   sandbox_error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
@@ -20,7 +23,13 @@ const ClockBody = z.object({
   offset_ms: z.number().int().describe('how far the namespace clock is ahead of real time')
 }).meta({ id: 'SandboxClock' })
 
-const ScenarioSummary = z.object({ name: z.string(), description: z.string(), vendor: z.string(), file: z.string() }).meta({ id: 'SandboxScenario' })
+const ScenarioSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  vendor: z.string(),
+  file: z.string(),
+  rules: z.array(z.record(z.string(), z.unknown())).describe('the rules as loaded (defaults filled in)')
+}).meta({ id: 'SandboxScenario' })
 
 const NamespaceHeader = z.object({
   'x-sandbox-namespace': z.string().optional().describe('state namespace (default "default")')
@@ -35,6 +44,7 @@ const JournalEntry = z.object({
   path: z.string(),
   status: z.number().int().describe('0 when the connection was dropped (fault) or a callback failed to connect'),
   scenario: z.string().nullable(),
+  fault: FaultSchema.nullable().describe('the scenario fault applied to the response (latency, status, drop, empty, malformed), or null'),
   duration_ms: z.number(),
   request: z.unknown(),
   response: z.unknown()
@@ -45,6 +55,8 @@ export interface AdminOptions {
   /** Ids of the vendors this process serves. */
   vendors: readonly string[]
   adminToken: string | undefined
+  /** Served vendors' live state (vendor.ts `inspectors`), for GET /state. */
+  inspect?: ReadonlyMap<string, (namespace: string, nowMs: number) => StateItem[]>
 }
 
 function tokenMatches (header: string | undefined, token: string): boolean {
@@ -55,7 +67,7 @@ function tokenMatches (header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { core, vendors, adminToken }) => {
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { core, vendors, adminToken, inspect }) => {
   const app: FastifyInstance = fastify
   const served = new Set(vendors)
 
@@ -155,7 +167,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
 
   r.get('/scenarios', {
     schema: { operationId: 'admin.scenarios', tags, summary: 'Every loaded scenario', response: { 200: z.array(ScenarioSummary) } }
-  }, async () => core.scenarios.list(served))
+  }, async () => core.scenarios.list(served).map((s) => ({ ...s, rules: (core.scenarios.get(s.name)?.rules ?? []) as Array<Record<string, unknown>> })))
 
   r.post('/scenarios/reload', {
     schema: {
@@ -240,4 +252,112 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: z.object({ cleared: z.number().int() }), ...errors }
     }
   }, async (request) => ({ cleared: core.journal.clear(namespaceOf(request)) }))
+
+  await liveRoutes(app, core, inspect ?? new Map())
+}
+
+// ---- For the dashboard: namespaces, live state, the journal as a stream of server-sent events
+
+const StateItemSchema = z.object({
+  kind: z.string().describe('session, visitor, account, token, callback, ...'),
+  id: z.string(),
+  expires_at: z.string().nullable().describe('ISO-8601 on the namespace clock; null: does not expire'),
+  remaining_seconds: z.number().nullable().describe('seconds left (0 once expired); null: does not expire'),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+}).meta({ id: 'SandboxStateItem' })
+
+const StreamQuery = z.object({
+  namespace: z.string().optional().describe('the namespace, for clients that cannot set X-Sandbox-Namespace (EventSource); the header wins'),
+  vendor: z.string().optional(),
+  operation: z.string().optional().describe('operationId, e.g. gtriip.liveness'),
+  scenario: z.string().optional(),
+  status: z.coerce.number().int().optional()
+}).strict()
+
+const STREAM_DESCRIPTION = `Server-sent events (text/event-stream) for the namespace, with the same filters as GET /requests:
+- \`ready\`: once, when the stream is subscribed; data \`{"namespace"}\`. Entries answered after it are delivered.
+- \`request\`: a new journal entry matching the filters, as soon as it is written; data: the entry exactly as GET /requests returns it (SandboxJournalEntry), event id = entry id.
+- \`cleared\`: the namespace's journal was cleared (DELETE /requests) or the namespace reset; data \`{"namespace"}\`.
+- a comment line (\`: heartbeat\`) every 15 seconds keeps proxies from closing the stream.
+EventSource cannot send headers: give the namespace as the \`namespace\` query parameter (with --admin-token, read the stream with fetch to send Authorization).`
+
+/** The namespace of a stream request: the header, else the query parameter, checked by the same rule. */
+function streamNamespace (request: FastifyRequest, fromQuery: string | undefined): string {
+  if (request.headers['x-sandbox-namespace'] !== undefined || fromQuery === undefined) return namespaceOf(request)
+  return namespaceOf({ headers: { 'x-sandbox-namespace': fromQuery } } as unknown as FastifyRequest)
+}
+
+function matches (e: Entry, q: z.output<typeof StreamQuery>): boolean {
+  return (q.vendor === undefined || e.vendor === q.vendor) && (q.operation === undefined || e.operation === q.operation) &&
+    (q.scenario === undefined || e.scenario === q.scenario) && (q.status === undefined || e.status === q.status)
+}
+
+async function liveRoutes (app: FastifyInstance, core: Core, inspect: ReadonlyMap<string, (namespace: string, nowMs: number) => StateItem[]>): Promise<void> {
+  await app.register(fastifySSE, { heartbeatInterval: 15_000 })
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const tags = ['admin']
+  const errors = { 400: SandboxErrorBody, 401: SandboxErrorBody }
+
+  r.get('/namespaces', {
+    schema: {
+      operationId: 'admin.namespaces',
+      tags,
+      summary: 'Every namespace that holds state (rows, journal entries, a clock offset, an active scenario), sorted; "default" always',
+      response: {
+        200: z.object({
+          namespaces: z.array(z.object({
+            name: z.string(),
+            journal: z.number().int().describe('journal entries kept'),
+            offset_ms: z.number().int(),
+            active: z.record(z.string(), z.string()).describe('active scenario per vendor')
+          }))
+        }),
+        401: SandboxErrorBody
+      }
+    }
+  }, async () => ({ namespaces: core.namespaces() }))
+
+  r.get('/state', {
+    schema: {
+      operationId: 'admin.state',
+      tags,
+      summary: "The namespace's live state per vendor, on its virtual clock: FPT sessions, Weber visitors and accounts, Riset tokens, Oz callbacks in flight",
+      headers: NamespaceHeader,
+      response: { 200: z.object({ namespace: z.string(), now: z.string(), vendors: z.record(z.string(), z.array(StateItemSchema)) }), ...errors }
+    }
+  }, async (request) => {
+    const ns = namespaceOf(request)
+    const nowMs = core.clock.nowMs(ns)
+    const out: Record<string, StateItem[]> = {}
+    for (const [id, fn] of inspect) out[id] = fn(ns, nowMs)
+    return { namespace: ns, now: new Date(nowMs).toISOString(), vendors: out }
+  })
+
+  r.get('/requests/stream', {
+    sse: { kind: 'manual' },
+    schema: {
+      operationId: 'admin.requestsStream',
+      tags,
+      summary: "The namespace's journal, live: one server-sent event per new entry",
+      description: STREAM_DESCRIPTION,
+      headers: NamespaceHeader,
+      querystring: StreamQuery,
+      response: {
+        200: { description: 'an endless text/event-stream: ready, then request and cleared events', content: { 'text/event-stream': { schema: z.string() } } },
+        ...errors
+      }
+    }
+  }, async (request, reply) => {
+    const q = request.query
+    const ns = streamNamespace(request, q.namespace)
+    reply.sse.keepAlive()
+    const send = (msg: { id?: string, event: string, data: unknown }): void => { reply.sse.send(msg).catch(() => {}) }
+    const unsubscribe = core.journal.subscribe(ns, (ev: JournalEvent) => {
+      if (!reply.sse.isConnected) return
+      if (ev.kind === 'cleared') send({ event: 'cleared', data: { namespace: ns } })
+      else if (matches(ev.entry, q)) send({ id: String(ev.entry.id), event: 'request', data: ev.entry })
+    })
+    reply.sse.onClose(unsubscribe)
+    await reply.sse.send({ event: 'ready', data: { namespace: ns } })
+  })
 }

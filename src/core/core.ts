@@ -10,7 +10,7 @@ import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
 import { migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
 import { ImageDecoder } from './images.js'
-import { Journal, JOURNAL_TABLE, journalMigration } from './journal.js'
+import { Journal, journalFaultMigration, JOURNAL_TABLE, journalMigration } from './journal.js'
 import { Outbound } from './outbound.js'
 import { Random } from './random.js'
 import { ScenarioEngine, SCENARIO_TABLES, scenarioMigration } from './scenarios/engine.js'
@@ -20,7 +20,10 @@ import type { VendorScenarioSpec } from './scenarios/schema.js'
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 const CORE_STORE: StoreSpec = {
-  migrations: [{ version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration }],
+  migrations: [
+    { version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration },
+    { version: 2, up: journalFaultMigration }
+  ],
   tables: [CLOCK_TABLE, ...SCENARIO_TABLES, JOURNAL_TABLE]
 }
 
@@ -32,6 +35,16 @@ export interface CoreOptions {
 }
 
 export interface VendorStoreRef { id: string, store: StoreSpec }
+
+/** A namespace that holds state (GET /__admin/namespaces). */
+export interface NamespaceSummary {
+  name: string
+  /** Journal entries kept. */
+  journal: number
+  offset_ms: number
+  /** Active scenario per vendor. */
+  active: Record<string, string>
+}
 
 export class Core {
   readonly db: DB
@@ -91,6 +104,26 @@ export class Core {
     resetTables(this.db, tables, namespace)
     this.clock.reset(namespace)
     this.scenarios.reset(namespace)
+    this.journal.notifyCleared(namespace)
+  }
+
+  /**
+   * Every namespace holding any state: a row in a core or vendor table (journal, clock offsets and
+   * scenarios are core tables), sorted by name; `default` always.
+   */
+  namespaces (): NamespaceSummary[] {
+    this.journal.flush()
+    const tables = [...CORE_STORE.tables, ...this.vendors.flatMap((v) => v.store.tables)]
+    const names = new Set(['default'])
+    const union = tables.map((t) => `SELECT namespace FROM ${t}`).join(' UNION ')
+    for (const n of this.db.prepare(union).pluck().all() as string[]) names.add(n)
+    const counts = new Map(this.db.prepare(`SELECT namespace, COUNT(*) AS n FROM ${JOURNAL_TABLE} GROUP BY namespace`).raw().all() as Array<[string, number]>)
+    return [...names].sort().map((name) => ({
+      name,
+      journal: counts.get(name) ?? 0,
+      offset_ms: this.clock.offset(name),
+      active: this.scenarios.activeAll(name)
+    }))
   }
 
   async close (): Promise<void> {

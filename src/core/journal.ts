@@ -5,9 +5,13 @@
  * batched transaction after the response, off the request path. A query first flushes what is
  * pending, so it includes every request answered before it. Images are stored as
  * `{ "bytes": N, "sha256": "..." }`, never inline. Entries are capped per namespace.
+ *
+ * Subscribers (the admin API's live feed, `GET /__admin/requests/stream`) hear of each entry as its
+ * batch is committed, and of a namespace's journal being cleared: no one polls the table.
  */
 import type { DB } from './db.js'
 import { sha256Hex } from './images.js'
+import type { Fault } from './scenarios/schema.js'
 
 export const JOURNAL_TABLE = 'core_journal'
 
@@ -29,6 +33,9 @@ CREATE TABLE ${JOURNAL_TABLE} (
 CREATE INDEX core_journal_ns ON ${JOURNAL_TABLE} (namespace, id);
 `
 
+/** Core migration 2: the faults a scenario applied to the response (JSON), beside the scenario. */
+export const journalFaultMigration = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN fault TEXT`
+
 /** What the hooks hand over: raw references, summarised at flush time. */
 export interface PendingEntry {
   namespace: string
@@ -39,6 +46,8 @@ export interface PendingEntry {
   path: string
   status: number
   scenario: string | undefined
+  /** The scenario fault applied to the response (latency, status, drop, ...), if any. */
+  fault?: Fault | undefined
   durationMs: number
   request: { headers: Record<string, unknown>, query: unknown, body: unknown }
   response: { headers: Record<string, unknown>, body: unknown, contentType: string | undefined }
@@ -53,10 +62,15 @@ export interface JournalEntry {
   path: string
   status: number
   scenario: string | null
+  fault: Fault | null
   duration_ms: number
   request: unknown
   response: unknown
 }
+
+/** What a subscriber hears: a new entry, or the namespace's journal cleared (clear or reset). */
+export type JournalEvent = { kind: 'request', entry: JournalEntry } | { kind: 'cleared' }
+export type JournalListener = (event: JournalEvent) => void
 
 export interface JournalQuery {
   vendor?: string | undefined
@@ -118,11 +132,12 @@ export class Journal {
   private scheduled = false
   private readonly insert
   private readonly trim
+  private readonly listeners = new Map<string, Set<JournalListener>>()
 
   constructor (private readonly db: DB, private readonly cap: number, private readonly maxText: number) {
     this.insert = db.prepare(`INSERT INTO ${JOURNAL_TABLE}
-      (namespace, time, vendor, operation, method, path, status, scenario, duration_ms, request, response)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      (namespace, time, vendor, operation, method, path, status, scenario, fault, duration_ms, request, response)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.trim = db.prepare(`DELETE FROM ${JOURNAL_TABLE} WHERE namespace = ? AND id <= (
       SELECT id FROM ${JOURNAL_TABLE} WHERE namespace = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`)
   }
@@ -136,7 +151,7 @@ export class Journal {
     }
   }
 
-  /** Write what is pending in one transaction, then trim the namespaces written to. */
+  /** Write what is pending in one transaction, then trim the namespaces written to and tell subscribers. */
   flush (): void {
     this.scheduled = false
     if (this.queue.length === 0) return
@@ -144,6 +159,7 @@ export class Journal {
     this.queue = []
     if (!this.db.open) return
     const namespaces = new Set<string>()
+    const written: Array<{ namespace: string, entry: JournalEntry }> = []
     this.db.transaction(() => {
       for (const e of batch) {
         namespaces.add(e.namespace)
@@ -153,11 +169,43 @@ export class Journal {
           body: summarise(e.request.body ?? null, this.maxText)
         }
         const response = { headers: e.response.headers, body: responseBody(e.response.body, e.response.contentType, this.maxText) }
-        this.insert.run(e.namespace, e.time, e.vendor, e.operation ?? null, e.method, e.path, e.status, e.scenario ?? null,
-          Math.round(e.durationMs * 1000) / 1000, JSON.stringify(request), JSON.stringify(response))
+        const duration = Math.round(e.durationMs * 1000) / 1000
+        const fault = e.fault ?? null
+        const id = this.insert.run(e.namespace, e.time, e.vendor, e.operation ?? null, e.method, e.path, e.status, e.scenario ?? null,
+          fault === null ? null : JSON.stringify(fault), duration, JSON.stringify(request), JSON.stringify(response)).lastInsertRowid
+        if (this.listeners.has(e.namespace)) {
+          // Through JSON, so subscribers get exactly what GET /__admin/requests would answer.
+          const entry = { id: Number(id), time: e.time, vendor: e.vendor, operation: e.operation ?? null, method: e.method, path: e.path, status: e.status, scenario: e.scenario ?? null, fault, duration_ms: duration, request, response }
+          written.push({ namespace: e.namespace, entry: JSON.parse(JSON.stringify(entry)) as JournalEntry })
+        }
       }
       for (const ns of namespaces) this.trim.run(ns, ns, this.cap)
     })()
+    for (const w of written) this.emit(w.namespace, { kind: 'request', entry: w.entry })
+  }
+
+  /** Hear of the namespace's new entries (as they are committed) and of its journal being cleared. */
+  subscribe (namespace: string, listener: JournalListener): () => void {
+    let set = this.listeners.get(namespace)
+    if (set === undefined) this.listeners.set(namespace, set = new Set())
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.listeners.get(namespace) === set) this.listeners.delete(namespace)
+    }
+  }
+
+  /** Tell subscribers that the namespace's journal (or every namespace's) was emptied by a reset. */
+  notifyCleared (namespace: string | undefined): void {
+    const targets = namespace === undefined ? [...this.listeners.keys()] : [namespace]
+    for (const ns of targets) this.emit(ns, { kind: 'cleared' })
+  }
+
+  private emit (namespace: string, event: JournalEvent): void {
+    for (const listener of this.listeners.get(namespace) ?? []) {
+      // A failing subscriber must not stop the others, nor the request that caused the flush.
+      try { listener(event) } catch {}
+    }
   }
 
   query (namespace: string, q: JournalQuery): JournalEntry[] {
@@ -169,15 +217,22 @@ export class Journal {
     if (q.scenario !== undefined) { where.push('scenario = ?'); args.push(q.scenario) }
     if (q.status !== undefined) { where.push('status = ?'); args.push(q.status) }
     args.push(q.limit ?? 100)
-    const rows = this.db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, duration_ms, request, response
-      FROM ${JOURNAL_TABLE} WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args) as Array<JournalEntry & { request: string, response: string }>
-    return rows.map((r) => ({ ...r, request: JSON.parse(r.request) as unknown, response: JSON.parse(r.response) as unknown }))
+    const rows = this.db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, fault, duration_ms, request, response
+      FROM ${JOURNAL_TABLE} WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args) as Array<JournalEntry & { fault: string | null, request: string, response: string }>
+    return rows.map((r) => ({
+      ...r,
+      fault: r.fault === null ? null : JSON.parse(r.fault) as Fault,
+      request: JSON.parse(r.request) as unknown,
+      response: JSON.parse(r.response) as unknown
+    }))
   }
 
   /** Delete the namespace's entries; returns how many. */
   clear (namespace: string): number {
     this.flush()
-    return this.db.prepare(`DELETE FROM ${JOURNAL_TABLE} WHERE namespace = ?`).run(namespace).changes
+    const n = this.db.prepare(`DELETE FROM ${JOURNAL_TABLE} WHERE namespace = ?`).run(namespace).changes
+    this.emit(namespace, { kind: 'cleared' })
+    return n
   }
 
   /** Drop what is pending for the namespace (or everything) before its rows are deleted. */

@@ -76,6 +76,37 @@ export interface VendorModule<S = unknown> {
   /** Standard CORS for browser clients, or 'own' when the vendor's real CORS behaviour is reproduced by the plugin. */
   cors: CorsSpec | 'own'
   plugin: FastifyPluginAsync<{ ctx: VendorContext<S> }>
+  /** The namespace's live state for GET /__admin/state (the dashboard): read-only queries of the vendor's own tables. */
+  inspect?: (ctx: InspectContext<S>, namespace: string, nowMs: number) => StateItem[]
+}
+
+/** One thing a vendor keeps for a namespace (a session, an account, a token), as the dashboard shows it. */
+export interface StateItem {
+  kind: string
+  id: string
+  /** ISO-8601 on the namespace's clock, or null when it does not expire. */
+  expires_at: string | null
+  /** Seconds left before it expires (0 once expired), or null. */
+  remaining_seconds: number | null
+  fields: Record<string, string | number | boolean | null>
+}
+
+export interface InspectContext<S> { core: Core, settings: S }
+
+/** `expires_at` and `remaining_seconds` of a StateItem from an expiry time in ms (null: never). */
+export function expiry (expiresMs: number | null, nowMs: number): Pick<StateItem, 'expires_at' | 'remaining_seconds'> {
+  if (expiresMs === null) return { expires_at: null, remaining_seconds: null }
+  return { expires_at: new Date(expiresMs).toISOString(), remaining_seconds: Math.max(0, Math.round((expiresMs - nowMs) / 1000)) }
+}
+
+/** The served vendors' `inspect`, bound to core and their settings: vendor id → (namespace, nowMs) → items. */
+export function inspectors (mods: ReadonlyArray<VendorModule<any>>, core: Core, settings: Record<string, unknown>): Map<string, (namespace: string, nowMs: number) => StateItem[]> {
+  const out = new Map<string, (namespace: string, nowMs: number) => StateItem[]>()
+  for (const m of mods) {
+    const inspect = m.inspect
+    if (inspect !== undefined) out.set(m.id, (ns, nowMs) => inspect({ core, settings: settings[m.id] }, ns, nowMs))
+  }
+  return out
 }
 
 export interface DecideOptions {
@@ -237,6 +268,7 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
           const scenario = engine.select(s.namespace, mod.id, s.scenarioHeader, undefined)
           s.scenario = scenario?.name
           fault = engine.faultOnly(scenario, operationOf(request) ?? '', viewOf(request))
+          s.fault = fault
         } catch {
           fault = undefined
         }
@@ -285,6 +317,7 @@ export function mountVendor<S> (app: FastifyInstance, core: Core, mod: VendorMod
         path: request.url,
         status,
         scenario: s.scenario,
+        fault: s.fault,
         durationMs: performance.now() - s.started,
         request: { headers: request.headers, query: request.query, body: s.journalBody ?? request.body },
         response: status === 0 ? { headers: {}, body: null, contentType: undefined } : { headers, body: s.payload, contentType: headers['content-type'] as string | undefined }

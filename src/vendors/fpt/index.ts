@@ -13,6 +13,7 @@ import { routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type FptSettings } from './schemas.js'
 import { FptService } from './service.js'
 import { FptStore, storeSpec } from './store.js'
+import { inspect } from './inspect.js'
 
 function shapeOf (request: FastifyRequest): Shape {
   const op = operationOf(request)
@@ -32,6 +33,7 @@ export const fpt: VendorModule<FptSettings> = {
     headers: ['api-key', 'api_key', 'client_uuid', 'client-uuid', 'device-type', 'session-id', 'document-type', 'side-type', 'lang', 'auto'],
     methods: ['POST']
   },
+  inspect,
   plugin: async (app: FastifyInstance, { ctx }) => {
     const service = new FptService(ctx, new FptStore(ctx.core.db))
 

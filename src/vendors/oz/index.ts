@@ -14,6 +14,7 @@ import { operationOf, type VendorModule } from '../../core/vendor.js'
 import { catalogue, ozError, type Family } from './errors.js'
 import { PATHS, routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type OzSettings } from './schemas.js'
+import { inspect } from './inspect.js'
 
 const OPERATIONS = [
   'oz.version', 'oz.health', 'oz.extract', 'oz.compare', 'oz.verify', 'oz.extract_and_compare',
@@ -40,6 +41,7 @@ export const oz: VendorModule<OzSettings> = {
   store: { migrations: [], tables: [] },
   scenarios: { operations: OPERATIONS, outcome: outcomeSchema },
   cors: { headers: ['content-transfer-encoding'], methods: ['GET', 'POST'] },
+  inspect,
   plugin: async (app: FastifyInstance, { ctx }) => {
     const s = ctx.settings
     // Every body is read by the handlers: multipart by @fastify/multipart, everything else as raw

@@ -14,6 +14,7 @@ import { catalogue, refuse } from './errors.js'
 import { PATHS, routes } from './routes.js'
 import { outcomeSchema, settingsSchema, type RisetSettings } from './schemas.js'
 import { storeSpec, TokenStore } from './store.js'
+import { inspect } from './inspect.js'
 
 /**
  * 8 images (max_images) of 4 MiB (max_image_bytes) as base64 are about 43 MiB of JSON: 48 MiB holds
@@ -31,6 +32,7 @@ export const riset: VendorModule<RisetSettings> = {
   store: storeSpec,
   scenarios: { operations: ['riset.verifyFaceLiveness', 'riset.clientToken', 'riset.revokeToken'], outcome: outcomeSchema },
   cors: { headers: ['accesstoken'], methods: ['POST'] },
+  inspect,
   plugin: async (app: FastifyInstance, { ctx }) => {
     // authtenant.md: the token endpoints take x-www-form-urlencoded bodies.
     registerFormParser(app)

@@ -12,6 +12,7 @@ import { OPERATIONS, routes } from './routes.js'
 import { outcomeSchema, settingsSchema, type WeberSettings } from './schemas.js'
 import { Weber } from './service.js'
 import { storeSpec, WeberStore } from './store.js'
+import { inspect } from './inspect.js'
 
 /**
  * gin reads bodies of any size; the sandbox stops at 16 MiB (an e-KYC request carries four images of
@@ -30,6 +31,7 @@ export const weber: VendorModule<WeberSettings> = {
   scenarios: { operations: OPERATIONS, outcome: outcomeSchema },
   // The real server's own CORS middleware is reproduced (http.ts).
   cors: 'own',
+  inspect,
   plugin: async (app: FastifyInstance, { ctx }) => {
     const w = new Weber(ctx, new WeberStore(ctx.core.db))
     registerGin(app)
