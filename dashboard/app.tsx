@@ -28,7 +28,7 @@ export function App () {
   const [phase, setPhase] = useState<Phase>({ kind: 'checking' })
   const token = useRef<string | null>(readToken())
   const client = useMemo(() => createClient(() => token.current, (err) => {
-    const message = token.current === null ? null : `Wrong token: the sandbox refused it (${err.code}: ${err.message})`
+    const message = token.current === null ? null : `Wrong token: the sandbox refused it. It said: ${err.message}`
     token.current = null
     writeToken(null)
     setPhase({ kind: 'prompt', message })

@@ -28,6 +28,9 @@ function useJournal (api: AdminApi, client: Client, ns: string, filters: Filters
   useEffect(() => {
     setEntries([])
     let closed = false
+    // Entries heard since the latest `ready`: the list loaded then is merged with them, and what came
+    // before (a previous connection, maybe to a restarted sandbox) is replaced.
+    let fresh: Entry[] = []
     let settle: ReturnType<typeof setTimeout> | undefined
     const touched = (): void => { clearTimeout(settle); settle = setTimeout(() => activity.current(), 250) }
     const close = openStream(`/__admin/requests/stream?${key}`, () => client.headers(ns), {
@@ -35,11 +38,14 @@ function useJournal (api: AdminApi, client: Client, ns: string, filters: Filters
       event: (name, data) => {
         if (closed) return
         if (name === 'ready') {
-          api.requests(ns, filters, 200).then((list) => { if (!closed) setEntries((cur) => merge(list, cur)) }, onError)
+          fresh = []
+          api.requests(ns, filters, 200).then((list) => { if (!closed) setEntries(merge(list, fresh)) }, onError)
         } else if (name === 'request') {
+          fresh = merge(fresh, [data as Entry])
           setEntries((cur) => merge(cur, [data as Entry]))
           touched()
         } else if (name === 'cleared') {
+          fresh = []
           setEntries([])
           touched()
         }
@@ -55,8 +61,9 @@ function statusClass (s: number): string {
   return s === 0 ? 's0' : s < 300 ? 's2' : s < 400 ? 's3' : s < 500 ? 's4' : 's5'
 }
 
-function shortTime (iso: string): string {
-  return iso.replace('T', ' ').slice(5, 23)
+/** "01-15 09:10:00.000": the date and milliseconds give way on a narrow window (style.css). */
+function Time ({ iso }: { iso: string }) {
+  return <><span class='date'>{iso.slice(5, 10)} </span>{iso.slice(11, 19)}<span class='ms'>{iso.slice(19, 23)}</span></>
 }
 
 interface Props {
@@ -123,14 +130,16 @@ function JournalTable ({ entries, selected, onSelect }: { entries: Entry[], sele
     if (e.key === 'ArrowDown') { e.preventDefault(); (row.nextElementSibling as HTMLElement | null)?.focus() }
     if (e.key === 'ArrowUp') { e.preventDefault(); (row.previousElementSibling as HTMLElement | null)?.focus() }
   }
+  // One tab stop for the table (the chosen row, else the newest); arrows move between rows.
+  const stop = entries.some((e) => e.id === selected) ? selected : entries[0]?.id
   return (
     <div class='scroll journal'>
       <table aria-label='Requests' class='journal'>
         <thead><tr><th scope='col'>Time</th><th scope='col'>Vendor</th><th scope='col'>Operation</th><th scope='col'>Status</th><th scope='col'>Scenario</th></tr></thead>
         <tbody>
           {entries.map((e) => (
-            <tr key={e.id} tabIndex={0} aria-selected={e.id === selected} class={e.id === selected ? 'sel' : ''} onClick={() => onSelect(e.id)} onKeyDown={(ev) => onKey(ev, e.id)}>
-              <td title={e.time}>{shortTime(e.time)}</td>
+            <tr key={e.id} tabIndex={e.id === stop ? 0 : -1} aria-current={e.id === selected ? 'true' : undefined} class={e.id === selected ? 'sel' : ''} onClick={() => onSelect(e.id)} onKeyDown={(ev) => onKey(ev, e.id)}>
+              <td title={e.time}><Time iso={e.time} /></td>
               <td>{e.vendor}</td>
               <td title={`${e.method} ${e.path}`}>{e.operation ?? `${e.method} ${e.path}`}</td>
               <td><span class={`status ${statusClass(e.status)}`}>{e.status === 0 ? '0 dropped' : e.status}</span></td>
