@@ -86,7 +86,7 @@ async function main (): Promise<void> {
     await shot(page, 'dashboard-1280.png')
     await page.getByLabel('Search scenarios').fill('QC03')
     await page.getByLabel('Search scenarios').scrollIntoViewIfNeeded()
-    await page.evaluate(() => window.scrollBy(0, 200))
+    await page.evaluate('window.scrollBy(0, 200)')
     await shot(page, 'dashboard-catalogue-1280.png')
 
     const narrow = await (await browser.newContext({ viewport: { width: 400, height: 800 } })).newPage()
