@@ -8,6 +8,7 @@ import { adminPlugin } from './core/admin.js'
 import { registerBodyGuard } from './core/body-guard.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
+import { registerDashboard } from './core/dashboard.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
 import { registerOpenApi } from './core/openapi.js'
 import { decorateAdminDocument, decorateVendorDocument } from './core/openapi-doc.js'
@@ -15,6 +16,7 @@ import { compileSerializer, compileValidator } from './core/schemas.js'
 import { ParseCache } from './core/scenarios/loader.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
 import type { VendorModule } from './core/vendor/module.js'
+import type { Inspector } from './core/vendor/inspect.js'
 import { mountVendor } from './core/vendor/mount.js'
 import { vendors as registry } from './vendors/index.js'
 
@@ -95,9 +97,15 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin', decorate: decorateAdminDocument }
   ], core.version, () => core.scenarios.library.generation)
 
-  await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken })
+  // Filled as the vendors mount (below): each vendor store's view of a namespace's live state.
+  const inspect = new Map<string, Inspector>()
+  await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken, inspect })
+  await registerDashboard(app, { redirectRoot: !rootMounted })
 
-  for (const mod of served) mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
+  for (const mod of served) {
+    const inspector = mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
+    if (inspector !== undefined) inspect.set(mod.id, inspector)
+  }
 
   if (!rootMounted) {
     app.setNotFoundHandler((request, reply) => sendSandboxError(reply, new SandboxError('not-found',

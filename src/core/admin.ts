@@ -4,12 +4,18 @@
  * `--admin-token`, every call but health needs `Authorization: Bearer <token>`.
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { fastifySSE } from '@fastify/sse'
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Core } from './core.js'
 import { fastifyErrorCode, SandboxError, sendSandboxError, sendSandboxFault } from './errors.js'
+import type { JournalEvent } from './journal/index.js'
+import { matches } from './journal/index.js'
+import { FaultSchema } from './scenarios/schema.js'
 import { isStoreFault } from './store-health.js'
+import type { Inspector } from './vendor/inspect.js'
+import type { StateItem } from './vendor/module.js'
 import { namespaceOf } from './vendor/namespace.js'
 
 const SandboxErrorBody = z.object({
@@ -21,7 +27,13 @@ const ClockBody = z.object({
   offset_ms: z.number().int().describe('how far the namespace clock is ahead of real time')
 }).meta({ id: 'SandboxClock' })
 
-const ScenarioSummary = z.object({ name: z.string(), description: z.string(), vendor: z.string(), file: z.string() }).meta({ id: 'SandboxScenario' })
+const ScenarioSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  vendor: z.string(),
+  file: z.string(),
+  rules: z.array(z.record(z.string(), z.unknown())).describe('the rules as loaded (defaults filled in)')
+}).meta({ id: 'SandboxScenario' })
 
 const NamespaceHeader = z.object({
   'x-sandbox-namespace': z.string().optional().describe('state namespace (default "default")')
@@ -36,7 +48,7 @@ const JournalEntry = z.object({
   path: z.string(),
   status: z.number().int().describe('0 when the connection was dropped (fault) or a callback failed to connect'),
   scenario: z.string().nullable(),
-  fault: z.record(z.string(), z.unknown()).nullable().describe("the scenario's fault applied to the answer (latency_ms, status, drop, empty, malformed), or null"),
+  fault: FaultSchema.nullable().describe('the scenario fault applied to the response (latency, status, drop, empty, malformed), or null'),
   duration_ms: z.number(),
   request: z.unknown().describe('headers (credentials redacted), query, body (binary payloads as {bytes, sha256})'),
   response: z.unknown().describe('headers, body'),
@@ -48,6 +60,8 @@ export interface AdminOptions {
   /** Ids of the vendors this process serves. */
   vendors: readonly string[]
   adminToken: string | undefined
+  /** Served vendors' live state (vendor/inspect.ts), for GET /state. */
+  inspect?: ReadonlyMap<string, Inspector>
 }
 
 function tokenMatches (header: string | undefined, token: string): boolean {
@@ -58,7 +72,7 @@ function tokenMatches (header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { core, vendors, adminToken }) => {
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { core, vendors, adminToken, inspect }) => {
   const app: FastifyInstance = fastify
   const served = new Set(vendors)
 
@@ -173,7 +187,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
 
   r.get('/scenarios', {
     schema: { operationId: 'admin.scenarios', tags, summary: 'Every loaded scenario', response: { 200: z.array(ScenarioSummary) } }
-  }, async () => core.scenarios.list(served))
+  }, async () => core.scenarios.list(served).map((s) => ({ ...s, rules: (core.scenarios.get(s.name)?.rules ?? []) as Array<Record<string, unknown>> })))
 
   r.post('/scenarios/reload', {
     schema: {
@@ -258,4 +272,108 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (fastify, { c
       response: { 200: z.object({ cleared: z.number().int() }), ...errors }
     }
   }, async (request) => ({ cleared: core.journal.clear(namespaceOf(request.headers)) }))
+
+  await liveRoutes(app, core, inspect ?? new Map())
+}
+
+// ---- For the dashboard: namespaces, live state, the journal as a stream of server-sent events
+
+const StateItemSchema = z.object({
+  kind: z.string().describe('session, visitor, account, token, callback, ...'),
+  id: z.string(),
+  expires_at: z.string().nullable().describe('ISO-8601 on the namespace clock; null: does not expire'),
+  remaining_seconds: z.number().nullable().describe('seconds left (0 once expired); null: does not expire'),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+}).meta({ id: 'SandboxStateItem' })
+
+const StreamQuery = z.object({
+  namespace: z.string().optional().describe('the namespace, for clients that cannot set X-Sandbox-Namespace (EventSource); the header wins'),
+  vendor: z.string().optional(),
+  operation: z.string().optional().describe('operationId, e.g. gtriip.liveness'),
+  scenario: z.string().optional(),
+  status: z.coerce.number().int().optional()
+}).strict()
+
+const STREAM_DESCRIPTION = `Server-sent events (text/event-stream) for the namespace, with the same filters as GET /requests:
+- \`ready\`: once, when the stream is subscribed; data \`{"namespace"}\`. Entries answered after it are delivered.
+- \`request\`: a new journal entry matching the filters, as soon as it is written; data: the entry exactly as GET /requests returns it (SandboxJournalEntry), event id = entry id.
+- \`cleared\`: the namespace's journal was cleared (DELETE /requests) or the namespace reset; data \`{"namespace"}\`.
+- a comment line (\`: heartbeat\`) every 15 seconds keeps proxies from closing the stream.
+EventSource cannot send headers: give the namespace as the \`namespace\` query parameter (with --admin-token, read the stream with fetch to send Authorization).`
+
+/** The namespace of a stream request: the header, else the query parameter, checked by the same rule. */
+function streamNamespace (request: FastifyRequest, fromQuery: string | undefined): string {
+  if (request.headers['x-sandbox-namespace'] !== undefined || fromQuery === undefined) return namespaceOf(request.headers)
+  return namespaceOf({ 'x-sandbox-namespace': fromQuery })
+}
+
+async function liveRoutes (app: FastifyInstance, core: Core, inspect: ReadonlyMap<string, Inspector>): Promise<void> {
+  await app.register(fastifySSE, { heartbeatInterval: 15_000 })
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const tags = ['admin']
+  const errors = { 400: SandboxErrorBody, 401: SandboxErrorBody }
+
+  r.get('/namespaces', {
+    schema: {
+      operationId: 'admin.namespaces',
+      tags,
+      summary: 'Every namespace that holds state (rows, journal entries, a clock offset, an active scenario), sorted; "default" always',
+      response: {
+        200: z.object({
+          namespaces: z.array(z.object({
+            name: z.string(),
+            journal: z.number().int().describe('journal entries kept'),
+            offset_ms: z.number().int(),
+            active: z.record(z.string(), z.string()).describe('active scenario per vendor')
+          }))
+        }),
+        401: SandboxErrorBody
+      }
+    }
+  }, async () => ({ namespaces: core.namespaces() }))
+
+  r.get('/state', {
+    schema: {
+      operationId: 'admin.state',
+      tags,
+      summary: "The namespace's live state per vendor, on its virtual clock: FPT sessions, Weber visitors and accounts, Riset tokens, Oz callbacks in flight",
+      headers: NamespaceHeader,
+      response: { 200: z.object({ namespace: z.string(), now: z.string(), vendors: z.record(z.string(), z.array(StateItemSchema)) }), ...errors }
+    }
+  }, async (request) => {
+    const ns = namespaceOf(request.headers)
+    const nowMs = core.clock.nowMs(ns)
+    const out: Record<string, StateItem[]> = {}
+    for (const [id, fn] of inspect) out[id] = fn(ns, nowMs)
+    return { namespace: ns, now: new Date(nowMs).toISOString(), vendors: out }
+  })
+
+  r.get('/requests/stream', {
+    sse: { kind: 'manual' },
+    schema: {
+      operationId: 'admin.requestsStream',
+      tags,
+      summary: "The namespace's journal, live: one server-sent event per new entry",
+      description: STREAM_DESCRIPTION,
+      headers: NamespaceHeader,
+      querystring: StreamQuery,
+      response: {
+        200: { description: 'an endless text/event-stream: ready, then request and cleared events', content: { 'text/event-stream': { schema: z.string() } } },
+        ...errors
+      }
+    }
+  }, async (request, reply) => {
+    const q = request.query
+    const ns = streamNamespace(request, q.namespace)
+    reply.sse.keepAlive()
+    // A client gone meanwhile: the stream's onClose unsubscribes it; a failed write has nothing to tell.
+    const send = (msg: { id?: string, event: string, data: unknown }): void => { reply.sse.send(msg).catch((err: unknown) => { request.log.debug({ err }, 'journal stream: a write to a closed stream') }) }
+    const unsubscribe = core.journal.subscribe(ns, (ev: JournalEvent) => {
+      if (!reply.sse.isConnected) return
+      if (ev.kind === 'cleared') send({ event: 'cleared', data: { namespace: ns } })
+      else if (matches(ev.entry, q)) send({ id: String(ev.entry.id), event: 'request', data: ev.entry })
+    })
+    reply.sse.onClose(unsubscribe)
+    await reply.sse.send({ event: 'ready', data: { namespace: ns } })
+  })
 }

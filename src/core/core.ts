@@ -53,6 +53,16 @@ export interface VendorStoreRef {
 /** Secrets every vendor's journal redacts: credentials in the standard header. */
 const CORE_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie']
 
+/** A namespace that holds state (GET /__admin/namespaces). */
+export interface NamespaceSummary {
+  name: string
+  /** Journal entries kept. */
+  journal: number
+  offset_ms: number
+  /** Active scenario per vendor. */
+  active: Record<string, string>
+}
+
 export class Core {
   readonly db: DB
   readonly clock: Clock
@@ -125,6 +135,23 @@ export class Core {
     this.journal.clear(namespace)
     this.clock.reset(namespace)
     this.scenarios.state.forget(namespace)
+  }
+
+  /**
+   * Every namespace holding any state: a row in a core or vendor table (clock offsets and scenarios
+   * are core tables) or journal entries, sorted by name; `default` always.
+   */
+  namespaces (): NamespaceSummary[] {
+    const tables = [...CORE_STORE.tables, ...this.vendors.flatMap((v) => v.store.tables)]
+    const names = new Set(['default', ...this.journal.namespaces()])
+    const union = tables.map((t) => `SELECT namespace FROM ${t}`).join(' UNION ')
+    for (const n of this.db.prepare(union).pluck().all() as string[]) names.add(n)
+    return [...names].sort().map((name) => ({
+      name,
+      journal: this.journal.count(name),
+      offset_ms: this.clock.offset(name),
+      active: this.scenarios.activeAll(name)
+    }))
   }
 
   async close (): Promise<void> {

@@ -24,6 +24,11 @@ export interface DocumentSpec {
 
 type Json = Record<string, unknown>
 
+/** The sandbox's mark: a face in a frame, as in the dashboard's header (issue 12: not the Fastify logo). */
+const MARK = '<rect x="1.5" y="1.5" width="33" height="33" rx="8" fill="none" stroke="#7dd3a8" stroke-width="3"/><circle cx="18" cy="15" r="6" fill="#7dd3a8"/><path d="M8 31c1.5-6 5.5-9 10-9s8.5 3 10 9" fill="#7dd3a8"/>'
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36">${MARK}</svg>`
+const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 36" width="300" height="36">${MARK}<text x="46" y="25" font-family="system-ui,-apple-system,'Segoe UI',Roboto,sans-serif" font-size="19" font-weight="600" fill="#fff">eKYC vendor sandbox</text></svg>`
+
 function collectRefs (node: unknown, out: Set<string>): void {
   if (Array.isArray(node)) { for (const n of node) collectRefs(n, out); return }
   if (node === null || typeof node !== 'object') return
@@ -101,6 +106,11 @@ export async function registerOpenApi (app: FastifyInstance, specs: readonly Doc
 
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    logo: { type: 'image/svg+xml', content: Buffer.from(LOGO), href: '/__dashboard/' },
+    theme: {
+      title: 'eKYC vendor sandbox: API documentation',
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: Buffer.from(ICON) }]
+    },
     uiConfig: {
       // One document per vendor, chosen from the top bar.
       urls: specs.map((s) => ({ url: `/openapi/${s.id}.json`, name: `${s.title}${s.prefix === '' ? '' : ` (${s.prefix})`}` })),

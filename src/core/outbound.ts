@@ -27,10 +27,24 @@ export interface OutboundResult {
   skipped?: string
 }
 
+/** A callback still running (GET /__admin/state shows them), read-only. */
+export interface PendingCallback {
+  vendor: string
+  operation: string
+  url: string
+  /** When it was started, on the namespace's virtual clock. */
+  since: string
+  /** Attempts made so far (the first one included once it has started). */
+  attempts: number
+}
+
+interface Running { call: OutboundRequest, since: string, attempts: number }
+
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 export class Outbound {
   private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly running = new Set<Running>()
 
   constructor (
     private readonly settings: CoreSettings['callbacks'],
@@ -57,14 +71,26 @@ export class Outbound {
 
   /** Start the call in the background; the returned promise never rejects. */
   post (call: OutboundRequest): Promise<OutboundResult> {
-    const p: Promise<OutboundResult> = this.run(call)
+    const state: Running = { call, since: call.time(), attempts: 0 }
+    this.running.add(state)
+    const p: Promise<OutboundResult> = this.run(call, state)
       .catch((err: unknown) => {
         this.log.error({ err }, 'callback failed unexpectedly')
         return { delivered: false, attempts: 0, status: undefined }
       })
-      .finally(() => this.inFlight.delete(p))
+      .finally(() => {
+        this.inFlight.delete(p)
+        this.running.delete(state)
+      })
     this.inFlight.add(p)
     return p
+  }
+
+  /** The namespace's callbacks still running, oldest first. */
+  pending (namespace: string): PendingCallback[] {
+    return [...this.running].filter((r) => r.call.namespace === namespace).map((r) => ({
+      vendor: r.call.vendor, operation: r.call.operation, url: r.call.url, since: r.since, attempts: r.attempts
+    }))
   }
 
   /** Wait for callbacks still running (at shutdown, and in tests). */
@@ -88,7 +114,7 @@ export class Outbound {
     })
   }
 
-  private async run (call: OutboundRequest): Promise<OutboundResult> {
+  private async run (call: OutboundRequest, state: Running): Promise<OutboundResult> {
     const refusal = this.refusal(call.url)
     if (refusal !== undefined) {
       this.record(call, 0, performance.now(), JSON.stringify({ skipped: refusal }))
@@ -99,6 +125,7 @@ export class Outbound {
     for (let i = 0; i <= this.settings.retries; i++) {
       if (i > 0) await sleep(100 * 2 ** (i - 1))
       attempts++
+      state.attempts = attempts
       const started = performance.now()
       try {
         const res = await fetch(call.url, {

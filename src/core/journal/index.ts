@@ -58,7 +58,9 @@ export interface JournalSettings {
 /** The most body text one `GET /__admin/requests` answer carries; older entries beyond it are left out. */
 export const MAX_QUERY_BYTES = 32 * 1024 * 1024
 
-export type JournalListener = (entry: JournalEntry) => void
+/** What a subscriber hears: a new entry, or the namespace's journal cleared (clear or reset). */
+export type JournalEvent = { kind: 'request', entry: JournalEntry } | { kind: 'cleared' }
+export type JournalListener = (event: JournalEvent) => void
 
 export function matches (e: JournalEntry, q: JournalQuery): boolean {
   return (q.vendor === undefined || e.vendor === q.vendor) &&
@@ -85,7 +87,7 @@ export class Journal {
   private readonly firstId: number
   private readonly persister: JournalPersister | undefined
 
-  constructor (private readonly db: DB, private readonly file: string, private readonly settings: JournalSettings, log: FastifyBaseLogger) {
+  constructor (private readonly db: DB, private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {
     this.limits = { maxText: settings.maxText, maxEntryBytes: settings.maxEntryBytes, secrets: settings.secrets }
     this.nextId = (db.prepare(`SELECT coalesce(max(id), 0) FROM ${JOURNAL_TABLE}`).pluck().get() as number) + 1
     this.firstId = this.nextId
@@ -120,11 +122,7 @@ export class Journal {
     this.totalBytes += h.bytes
     if (ring.length > this.settings.maxPerNamespace) this.evict(ring.shift() as HeldEntry)
     while (this.totalBytes > this.settings.maxTotalBytes && this.arrival.length > 1) this.evictOldest()
-    const listeners = this.listeners.get(h.namespace)
-    if (listeners !== undefined && listeners.size > 0) {
-      const entry = view(h, this.limits)
-      for (const fn of listeners) fn(entry)
-    }
+    if ((this.listeners.get(h.namespace)?.size ?? 0) > 0) this.emit(h.namespace, { kind: 'request', entry: view(h, this.limits) })
     return h
   }
 
@@ -173,20 +171,41 @@ export class Journal {
     return { requests: out, truncated: false }
   }
 
-  /** Be told of every entry of the namespace as it is taken in; returns the unsubscribe function. */
+  /**
+   * Hear of the namespace's new entries as they are taken in (right after their responses), and of
+   * its journal being cleared; returns the unsubscribe function. Nobody polls anything.
+   */
   subscribe (namespace: string, listener: JournalListener): () => void {
     let set = this.listeners.get(namespace)
     if (set === undefined) this.listeners.set(namespace, set = new Set())
     set.add(listener)
-    return () => { set.delete(listener) }
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.listeners.get(namespace) === set) this.listeners.delete(namespace)
+    }
   }
 
-  /** Namespaces with journal entries, and how many each holds. */
-  counts (): Map<string, number> {
+  private emit (namespace: string, event: JournalEvent): void {
+    for (const listener of this.listeners.get(namespace) ?? []) {
+      try {
+        listener(event)
+      } catch (err) {
+        // A failing subscriber (a bug in it) must neither stop the others nor the journal.
+        this.log.error({ err }, 'journal: a subscriber failed')
+      }
+    }
+  }
+
+  /** Namespaces whose journal holds entries in memory. */
+  namespaces (): string[] {
     this.flush()
-    const out = new Map<string, number>()
-    for (const [ns, ring] of this.rings) if (ring.length > 0) out.set(ns, ring.length)
-    return out
+    return [...this.rings].filter(([, ring]) => ring.length > 0).map(([ns]) => ns)
+  }
+
+  /** How many entries the namespace's journal holds. */
+  count (namespace: string): number {
+    this.flush()
+    return this.ring(namespace).length
   }
 
   /** Delete the namespace's entries (or every namespace's); returns how many the namespace held. */
@@ -203,6 +222,7 @@ export class Journal {
     }
     if (namespace === undefined) this.clearedAllBelow = this.nextId
     this.persister?.clear(namespace, this.nextId)
+    for (const ns of namespace === undefined ? [...this.listeners.keys()] : [namespace]) this.emit(ns, { kind: 'cleared' })
     return n
   }
 

@@ -13,6 +13,7 @@ import { registerCors } from './cors.js'
 import { vendorErrorHandler } from './failures.js'
 import { registerFaults } from './faults.js'
 import { journalCall, registerJournaling } from './journaling.js'
+import type { Inspector } from './inspect.js'
 import { createKit } from './kit.js'
 import type { VendorModule } from './module.js'
 import { namespaceOf, SCENARIO_HEADER } from './namespace.js'
@@ -95,8 +96,11 @@ function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefi
   }
 }
 
-/** Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope. */
-export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): void {
+/**
+ * Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope.
+ * Returns the inspector of its live state, if its store has one.
+ */
+export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): Inspector | undefined {
   checkModule(mod)
   const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db)
   const deps = callDeps(core, mod, settings, store)
@@ -123,4 +127,6 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
     instance.setNotFoundHandler(notFound)
   }
   app.register(scope, { prefix })
+  const inspect = mod.store?.inspect
+  return inspect === undefined ? undefined : (namespace, nowMs) => inspect(store, namespace, nowMs)
 }
