@@ -2,10 +2,10 @@
  * Riset state: the Accesstokens issued by POST /oauth/client/token and the blacklist filled by POST
  * /oauth/token/revoke (vendor-notes §4: "The token is blacklisted"). Every row belongs to a namespace.
  */
-import type { DB } from '../../core/db.js'
-import type { StoreSpec } from '../../core/db.js'
+import type { DB, StoreSpec } from '../../core/db.js'
+import type { VendorStore } from '../../core/vendor/module.js'
 
-export const storeSpec: StoreSpec = {
+const spec: StoreSpec = {
   migrations: [{
     version: 1,
     up: `
@@ -66,4 +66,9 @@ export class TokenStore {
   isRevoked (namespace: string, token: string): boolean {
     return this.stmts.revoked.get(namespace, token) !== undefined
   }
+}
+
+export const store: VendorStore<TokenStore> = {
+  spec,
+  open: (db) => new TokenStore(db)
 }
