@@ -36,10 +36,19 @@ const DATA_URI = /^data:([a-z0-9.+/-]*)?(;[a-z0-9=.+-]*)*;base64,/i
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
 
-/** The base64 text of an image, with or without a `data:image/...;base64,` prefix, as bytes. */
-export function decodeBase64 (text: string): Buffer {
+export interface Base64Options {
+  /**
+   * Whether a `data:image/...;base64,` prefix is taken off (default true). False where a vendor
+   * documents plain base64: a data URI is then not base64 (`bad-base64`), as the vendor refuses it.
+   */
+  dataUri?: boolean
+}
+
+/** The base64 text of an image, with or without a `data:image/...;base64,` prefix (see options), as bytes. */
+export function decodeBase64 (text: string, options: Base64Options = {}): Buffer {
   let s = text
   const m = DATA_URI.exec(s)
+  if (m !== null && options.dataUri === false) throw new ImageError('bad-base64', 'the image is a data: URI; plain base64 is expected (no data: prefix)')
   if (m !== null) s = s.slice(m[0].length)
   if (/\s/.test(s)) s = s.replace(/\s+/g, '')
   if (s.length === 0) throw new ImageError('empty', 'the image is empty')

@@ -13,10 +13,11 @@ import { outcomeSchema, settingsSchema, type RisetSettings } from './schemas.js'
 import { store, type TokenStore } from './store.js'
 
 /**
- * 8 images (max_images) of 4 MiB (max_image_bytes) as base64 are about 43 MiB of JSON: 48 MiB holds
- * them with room for the other fields. A larger body is refused unread with 493 (image error).
+ * 9 images (max_images: one per face parameter) of 4 MiB (max_image_bytes) as base64 are about 48 MiB
+ * of JSON: 64 MiB holds them with room for the other fields. A larger body is refused unread with 493
+ * (image error).
  */
-const BODY_LIMIT = 48 * 1024 * 1024
+const BODY_LIMIT = 64 * 1024 * 1024
 
 /** Scenarios may choose any code of the vendor's list on any route (the list is one table for every API). */
 const ANY_LISTED_CODE = { errors: documentedCodes }

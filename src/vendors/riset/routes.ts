@@ -9,6 +9,7 @@ import type { Precheck, VendorKit } from '../../core/vendor/kit.js'
 import {
   AccessTokenResponse,
   AccesstokenHeader,
+  answer,
   ClientCredentials,
   errorResponses,
   RevokeResponse,
@@ -48,7 +49,11 @@ function livenessRoute (app: FastifyInstance, kit: Kit, accessToken: Precheck<Au
       consumes: ['application/json'],
       headers: AccesstokenHeader,
       body: VerifyFaceLivenessRequest,
-      response: { 200: VerifyFaceLivenessSuccess, ...errorResponses() }
+      response: {
+        // Document, "Response": `liveness` "describes if the requested images are considered alive".
+        200: answer('200 Success: "liveness" describes if the requested images are considered alive ("passed" or "failed"); "results" contains detailed info for each requested image', VerifyFaceLivenessSuccess),
+        ...errorResponses()
+      }
     },
     onRequest: accessToken.hook
   }, async (request) => await verifyFaceLiveness(kit.call(request), request.body))
@@ -66,7 +71,7 @@ function tokenRoutes (app: FastifyInstance, kit: Kit, accessToken: Precheck<Auth
       description: 'authtenant.md: a new Accesstoken on every call. With --api-keys only the listed client ids obtain one.',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: ClientCredentials,
-      response: { 200: AccessTokenResponse, ...errorResponses() }
+      response: { 200: answer('A new Accesstoken, issued on every call', AccessTokenResponse), ...errorResponses() }
     }
   }, async (request) => issueToken(kit.call(request), request.body.client_id))
 
@@ -80,7 +85,7 @@ function tokenRoutes (app: FastifyInstance, kit: Kit, accessToken: Precheck<Auth
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       headers: AccesstokenHeader,
       body: ClientCredentials,
-      response: { 200: RevokeResponse, ...errorResponses() }
+      response: { 200: answer('Success Revoke Token: the Accesstoken is blacklisted', RevokeResponse), ...errorResponses() }
     },
     onRequest: accessToken.hook
   }, async (request) => revokeToken(kit.call(request), accessToken.of(request), request.body.client_id))

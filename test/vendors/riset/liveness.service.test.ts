@@ -218,3 +218,28 @@ t.test('the same photo gives the same results; a photo sent for two parameters a
   t.equal(a.liveness, 'passed')
   t.ok((a.results.image1?.yaw as number) >= 15 && (a.results.image2?.yaw as number) <= -15)
 })
+
+t.test('nine images, one per face parameter the document lists, are valid by default (max_images 9); ten are 400', async (t) => {
+  const nine = ['left', 'right', 'up', 'down', 'front', 'eyes open', 'eyes closed', 'mouth open', 'mouth closed']
+  const settings = riset.settings.parse({})
+  t.equal(settings.max_images, 9)
+  t.equal(readRequest({ trx_id: 't', face_parameters: nine, images: nine.map(() => 'x') }, settings).images.length, 9)
+  const r = await refused({ trx_id: 't', face_parameters: [...nine, 'front'], images: [...nine, 'front'].map(() => 'x') })
+  t.same([r.status, r.body], [400, { status: '400', status_message: 'Request malformed' }])
+})
+
+t.test('nine images of max_image_bytes, as base64, fit in the body limit with room for the other fields', async (t) => {
+  const settings = riset.settings.parse({})
+  const nineAsBase64 = settings.max_images * Math.ceil(settings.max_image_bytes / 3) * 4
+  t.ok(riset.bodyLimit >= nineAsBase64 + 1024 * 1024, `${riset.bodyLimit} bytes for ${nineAsBase64} of base64`)
+})
+
+t.test('490 Cannot decode image base64: an image sent as a data: URI, though its base64 is a good JPEG', async (t) => {
+  const jpeg = (await photo({ width: 160, height: 120 })).toString('base64')
+  for (const uri of [`data:image/jpeg;base64,${jpeg}`, 'data:image/jpeg;base64,']) {
+    const r = await refused({ trx_id: 't', face_parameters: ['front'], images: [uri] })
+    t.same([r.status, r.body], [490, { status: '490', status_message: 'Cannot decode image base64' }])
+    t.match(r.note, /images\[0\] \(image1\): the image is a data: URI/)
+  }
+  t.equal((await verifyFaceLiveness(testCall(riset, { operation: OP }), { trx_id: 't', face_parameters: ['front'], images: [jpeg] })).status, '200')
+})

@@ -4,10 +4,10 @@
  * Real checks, in this order (after the Accesstoken, checked before the body is read): the body is a
  * JSON object (400) → `images` present and without null or empty entries (451) → field types, known
  * face_parameters in either spelling, trx_id (400) → field lengths (400) → as many images as
- * face_parameters (400) → at most max_images (400) → each image in order: base64 (490, or 451 when it
- * holds no bytes), size (493), JPG/PNG (491), pixels and decoding (493): core's image failures,
- * answered through the failure table (errors.ts). Then the scenario's outcome, then the per-image
- * results and the verdict.
+ * face_parameters (400) → at most max_images (400) → each image in order: plain base64 (490, also
+ * for a data: URI; 451 when it holds no bytes), size (493), JPG/PNG (491), pixels and decoding
+ * (493): core's image failures, answered through the failure table (errors.ts). Then the scenario's
+ * outcome, then the per-image results and the verdict.
  */
 import type { z } from 'zod'
 import { decodeBase64, ImageError } from '../../../core/images.js'
@@ -76,7 +76,9 @@ export function readRequest (raw: unknown, settings: RisetSettings): LivenessReq
 /** Check that image k (1-based) decodes and return its sha256: the emulation needs no pixels. */
 async function checkImage (call: RisetCall, text: string, k: number): Promise<string> {
   try {
-    const bytes = decodeBase64(text)
+    // Document, "Body": "List of Base64 encoded JPG or PNG image", with no prefix; vendor-notes, second
+    // round: a data: URI does not decode → 490 (strict, so a client that sends one fails here too).
+    const bytes = decodeBase64(text, { dataUri: false })
     const image = await call.images.verify(bytes, { maxBytes: call.settings.max_image_bytes, maxPixels: call.settings.max_image_pixels })
     return image.sha256
   } catch (err) {
