@@ -12,6 +12,7 @@
  * shape (README, "Divergences and guesses"), and scenarios cannot choose them.
  */
 import { defineCatalogue, type VendorError } from '../../core/errors.js'
+import type { FailureTable } from '../../core/vendor/module.js'
 
 interface Entry { status: number, message: string, documented: boolean }
 
@@ -48,17 +49,31 @@ type Code = (typeof TABLE)[number][0]
 const entries = Object.fromEntries(TABLE.map(([code, message, documented]) =>
   [code, { status: Number(code), message, documented: documented ?? true }])) as Record<Code, Entry>
 
-export const catalogue = defineCatalogue('riset', entries, (code, e, detail) => ({
+// Riset says only the code; why (the error's note) goes, for humans, in core's x-sandbox-note header.
+export const catalogue = defineCatalogue('riset', entries, (code, e) => ({
   status: e.status,
-  body: { status: code, status_message: e.message },
-  // Riset says only the code; the sandbox adds why, for humans, outside the body.
-  ...(typeof detail.note === 'string' ? { headers: { 'x-sandbox-note': detail.note } } : {})
+  body: { status: code, status_message: e.message }
 }))
 
 export type RisetCode = (typeof catalogue.codes)[number]
 
 /** The codes of the vendor's table (every code but the sandbox's 404/405): what scenarios may choose. */
 export const documentedCodes = catalogue.codes.filter((c) => catalogue.entries[c].documented) as [RisetCode, ...RisetCode[]]
+
+/**
+ * What core detects before (or for) the service: on the liveness route only images make a body too
+ * large, so it is 493 "image error"; an image that does not decode is 451 (no bytes), 490 (not
+ * base64), 491 (not JPG/PNG) or 493 (too large, too many pixels, corrupt), as the list of status
+ * codes names them. On the token routes a body too large is "Request malformed", like any other
+ * body, form or validation failure.
+ */
+export const failures: FailureTable = {
+  vendor: { image: '493', default: '400' },
+  byOperation: {
+    'riset.verifyFaceLiveness': { 'body-too-large': '493', 'image-empty': '451', 'image-bad-base64': '490', 'image-unsupported': '491' }
+  },
+  internal: '500'
+}
 
 /** Throw-ready vendor error with a note saying which check refused the request. */
 export function refuse (code: RisetCode, note: string): VendorError {

@@ -49,17 +49,13 @@ interface ImageInput {
   override: ImageOverrideSpec
 }
 
-/** One image's result, in the document's key order. */
-export function analyse (random: Random, t: Thresholds, input: ImageInput): ImageResultBody {
-  const { sha256, param, override: o } = input
-  const agree = o.match ?? true
-  const r = (name: string, min: number, max: number, decimals: number): number => random.between(min, max, decimals, 'riset.face', sha256, param, name)
+type Draw = (name: string, min: number, max: number, decimals: number) => number
 
-  // Head pose: the requested one (or its opposite for a wrong pose); eyes and mouth poses look ahead.
+/** Yaw and pitch of the requested head pose (or its opposite for a wrong pose); eyes and mouth poses look ahead. */
+function headPose (r: Draw, param: FaceParameter, agree: boolean, T: number): { yaw: number, pitch: number } {
   const isAngle = param === 'left' || param === 'right' || param === 'up' || param === 'down' || param === 'front'
   let pose: Pose = isAngle ? param : 'front'
   if (isAngle && !agree) pose = param === 'front' ? (r('side', 0, 1, 3) < 0.5 ? 'left' : 'right') : OPPOSITE[param]
-  const T = t.pose
   const turned = r('turn', T + 3, T + 25, 2)
   const small = (name: string): number => r(name, -0.6 * T, 0.6 * T, 2)
   let yaw = small('yaw')
@@ -68,44 +64,62 @@ export function analyse (random: Random, t: Thresholds, input: ImageInput): Imag
   if (pose === 'right') yaw = -turned
   if (pose === 'up') pitch = turned
   if (pose === 'down') pitch = -turned
+  return { yaw, pitch }
+}
 
-  // Eyes open and mouth closed, unless the parameter asks (or, wrongly, does not ask) otherwise.
+/** Eyes open and mouth closed, unless the parameter asks (or, wrongly, does not ask) otherwise. */
+function eyesAndMouth (param: FaceParameter, agree: boolean): { eyes: State, mouth: State } {
   let eyes: State = 'open'
   if (param === 'eyes closed') eyes = agree ? 'closed' : 'open'
   if (param === 'eyes open' && !agree) eyes = 'closed'
   let mouth: State = 'closed'
   if (param === 'mouth open') mouth = agree ? 'open' : 'closed'
   if (param === 'mouth closed' && !agree) mouth = 'open'
+  return { eyes, mouth }
+}
 
-  // Two decimals as in the document's example (0.96), kept on the verdict's side of the threshold.
-  const v = t.verification
+/** Two decimals as in the document's example (0.96), kept on the verdict's side of the threshold. */
+function similarityOf (r: Draw, v: number, o: ImageOverrideSpec): number {
+  if (o.similarity !== undefined) return o.similarity
   const lowestVerified = Math.ceil(Math.round(v * 1e6) / 1e4) // in hundredths
-  const similarity = o.similarity ?? (o.verified === false
+  return o.verified === false
     ? Math.min(r('similarity', 0.1, 0.8 * v, 2), Math.max(0, lowestVerified - 1) / 100)
-    : Math.max(r('similarity', v + 0.3 * (1 - v), 0.99, 2), lowestVerified / 100))
-  const out: ImageResultBody = {
+    : Math.max(r('similarity', v + 0.3 * (1 - v), 0.99, 2), lowestVerified / 100)
+}
+
+/** The spoof verdict and its score, on the verdict's side of the threshold. */
+function spoofOf (r: Draw, threshold: number, o: ImageOverrideSpec): { spoof: 'spoof' | 'real', spoof_score: number } {
+  const score = o.spoof_score ?? (o.spoof === 'spoof'
+    ? r('spoof', threshold + 0.2 * (1 - threshold), 0.9999, 4)
+    : r('spoof', 0.001, 0.6 * threshold, 4))
+  return { spoof: o.spoof ?? (score >= threshold ? 'spoof' : 'real'), spoof_score: score }
+}
+
+/** One image's result, in the document's key order. */
+export function analyse (random: Random, t: Thresholds, input: ImageInput): ImageResultBody {
+  const { sha256, param, override: o } = input
+  const agree = o.match ?? true
+  const r: Draw = (name, min, max, decimals) => random.between(min, max, decimals, 'riset.face', sha256, param, name)
+  const { yaw, pitch } = headPose(r, param, agree, t.pose)
+  const { eyes, mouth } = eyesAndMouth(param, agree)
+  const similarity = similarityOf(r, t.verification, o)
+  const out = {
     match: false,
     verified: o.verified ?? similarity >= t.verification,
     similarity,
-    masker: o.masker ?? false
-  } as ImageResultBody
-  if (input.spoofDetection) {
-    const score = o.spoof_score ?? (o.spoof === 'spoof'
-      ? r('spoof', t.spoof + 0.2 * (1 - t.spoof), 0.9999, 4)
-      : r('spoof', 0.001, 0.6 * t.spoof, 4))
-    out.spoof = o.spoof ?? (score >= t.spoof ? 'spoof' : 'real')
-    out.spoof_score = score
+    masker: o.masker ?? false,
+    ...(input.spoofDetection ? spoofOf(r, t.spoof, o) : {}),
+    roll: o.roll ?? r('roll', -5, 5, 2),
+    pitch: o.pitch ?? pitch,
+    yaw: o.yaw ?? yaw,
+    left_eye: o.left_eye ?? eyes,
+    left_eye_score: o.left_eye_score ?? r('left_eye', 0.9, 1, 4),
+    right_eye: o.right_eye ?? eyes,
+    right_eye_score: o.right_eye_score ?? r('right_eye', 0.9, 1, 4),
+    mouth: o.mouth ?? mouth,
+    mouth_score: o.mouth_score ?? r('mouth', 0.85, 1, 4)
   }
-  out.roll = o.roll ?? r('roll', -5, 5, 2)
-  out.pitch = o.pitch ?? pitch
-  out.yaw = o.yaw ?? yaw
-  out.left_eye = o.left_eye ?? eyes
-  out.left_eye_score = o.left_eye_score ?? r('left_eye', 0.9, 1, 4)
-  out.right_eye = o.right_eye ?? eyes
-  out.right_eye_score = o.right_eye_score ?? r('right_eye', 0.9, 1, 4)
-  out.mouth = o.mouth ?? mouth
-  out.mouth_score = o.mouth_score ?? r('mouth', 0.85, 1, 4)
-  out.match = o.match ?? matches(param, out, T)
+  out.match = o.match ?? matches(param, out, t.pose)
   return out
 }
 

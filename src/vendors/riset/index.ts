@@ -3,68 +3,52 @@
  * document's version: one request with `images` + `face_parameters`), plus the AuthTenant token
  * endpoints POST /oauth/client/token and /oauth/token/revoke (vendor-notes §4 and the Riset ruling).
  * See README.md in this folder for what is emulated.
+ * @see ../../core/README.md
  */
-import type { FastifyInstance } from 'fastify'
 import { registerFormParser } from '../../core/body.js'
-import { fastifyErrorCode } from '../../core/errors.js'
-import { ImageError } from '../../core/images.js'
-import { operationOf, type VendorModule } from '../../core/vendor.js'
-import { Auth } from './auth.js'
-import { catalogue, refuse } from './errors.js'
+import type { VendorModule } from '../../core/vendor/module.js'
+import { catalogue, documentedCodes, failures, refuse } from './errors.js'
 import { PATHS, routes } from './routes.js'
 import { outcomeSchema, settingsSchema, type RisetSettings } from './schemas.js'
-import { storeSpec, TokenStore } from './store.js'
+import { store, type TokenStore } from './store.js'
 
 /**
- * 8 images (max_images) of 4 MiB (max_image_bytes) as base64 are about 43 MiB of JSON: 48 MiB holds
- * them with room for the other fields. A larger body is refused unread with 493 (image error).
+ * 9 images (max_images: one per face parameter) of 4 MiB (max_image_bytes) as base64 are about 48 MiB
+ * of JSON: 64 MiB holds them with room for the other fields. A larger body is refused unread with 493
+ * (image error).
  */
-const BODY_LIMIT = 48 * 1024 * 1024
+const BODY_LIMIT = 64 * 1024 * 1024
 
-export const riset: VendorModule<RisetSettings> = {
+/** Scenarios may choose any code of the vendor's list on any route (the list is one table for every API). */
+const ANY_LISTED_CODE = { errors: documentedCodes }
+
+export const riset: VendorModule<RisetSettings, TokenStore> = {
   id: 'riset',
   title: 'Riset.ai Liveness API',
   description: 'Active and passive face liveness on a set of images, one per requested pose (Riset.ai). Authentication: an oauth Accesstoken, raw, in the Accesstoken header; obtain one from POST /oauth/client/token.',
   prefix: '/riset',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: storeSpec,
-  scenarios: { operations: ['riset.verifyFaceLiveness', 'riset.clientToken', 'riset.revokeToken'], outcome: outcomeSchema },
+  store,
+  catalogue,
+  operations: {
+    'riset.verifyFaceLiveness': ANY_LISTED_CODE,
+    'riset.clientToken': ANY_LISTED_CODE,
+    'riset.revokeToken': ANY_LISTED_CODE
+  },
+  outcome: outcomeSchema,
+  failures,
+  // Unknown paths and wrong methods: Riset documents no answer; ours keeps its shape (README).
+  notFound: ({ path, allowed }) => allowed.length > 0
+    ? refuse('405', `only ${allowed.join(', ')} is allowed on ${path}`)
+    : refuse('404', `no such route; Riset.ai serves POST ${Object.values(PATHS).join(', POST ')}`),
+  auth: { header: 'accesstoken', description: 'The Accesstoken, raw (no "Bearer"): obtain one from POST /oauth/client/token. With --api-keys, the listed values are accepted as tokens too.' },
+  // The journal keeps tokens as a prefix and a hash (README, "The request journal").
+  secrets: { headers: ['accesstoken'], fields: ['access_token'] },
   cors: { headers: ['accesstoken'], methods: ['POST'] },
-  plugin: async (app: FastifyInstance, { ctx }) => {
+  plugin: (app, kit) => {
     // authtenant.md: the token endpoints take x-www-form-urlencoded bodies.
     registerFormParser(app)
-
-    app.setErrorHandler(ctx.errorHandler({
-      catalogue,
-      map: (err, request) => {
-        if (err instanceof ImageError) return refuse('493', err.message)
-        const code = fastifyErrorCode(err)
-        if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-          // On the liveness route only images make a body this large: "image error".
-          return operationOf(request) === 'riset.verifyFaceLiveness'
-            ? refuse('493', `the body is larger than ${BODY_LIMIT} bytes`)
-            : refuse('400', 'the body is too large')
-        }
-        // Validation, malformed JSON, an empty body, an unsupported content type: "Request malformed".
-        if (code === 'FST_ERR_VALIDATION' || code?.startsWith('FST_ERR_CTP') === true) return refuse('400', err.message)
-        const status = (err as { statusCode?: unknown }).statusCode
-        if (typeof status === 'number' && status >= 400 && status < 500) return refuse('400', err.message)
-        return undefined
-      },
-      internal: () => refuse('500', 'unexpected failure in the sandbox; see its log')
-    }))
-
-    // Unknown paths and wrong methods: Riset documents no answer; ours keeps its shape (README).
-    const known = new Set(Object.values(PATHS).map((p) => `${app.prefix}${p}`))
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? ''
-      const rendered = known.has(path)
-        ? catalogue.render(refuse('405', `only POST is allowed on ${path}`))
-        : catalogue.render(refuse('404', `no such route; Riset.ai serves POST ${Object.values(PATHS).join(', POST ')}`))
-      return ctx.sendRendered(reply, rendered)
-    })
-
-    routes(app, ctx, new Auth(ctx, new TokenStore(ctx.core.db)))
+    routes(app, kit)
   }
 }

@@ -1,11 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+/**
+ * The three routes: their schemas (the OpenAPI document) and thin handlers that hand the Accesstoken
+ * and the body to the services. The Accesstoken is checked in onRequest, before the body is read.
+ */
+import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import type { VendorContext } from '../../core/vendor.js'
-import { Auth } from './auth.js'
-import type { IssuedToken } from './store.js'
+import { header } from '../../core/http.js'
+import type { Precheck, VendorKit } from '../../core/vendor/kit.js'
 import {
   AccessTokenResponse,
   AccesstokenHeader,
+  answer,
   ClientCredentials,
   errorResponses,
   RevokeResponse,
@@ -13,7 +17,9 @@ import {
   VerifyFaceLivenessSuccess,
   type RisetSettings
 } from './schemas.js'
-import { verifyFaceLiveness } from './service.js'
+import { verifyFaceLiveness } from './service/liveness.js'
+import { authenticate, issueToken, revokeToken, type Authenticated } from './service/tokens.js'
+import type { TokenStore } from './store.js'
 
 /** The token endpoints read a two-field form: 64 KiB is plenty; more is 400. */
 const OAUTH_BODY_LIMIT = 64 * 1024
@@ -24,20 +30,17 @@ export const PATHS = {
   revokeToken: '/oauth/token/revoke'
 } as const
 
-export function routes (app: FastifyInstance, ctx: VendorContext<RisetSettings>, auth: Auth): void {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const authenticated = new WeakMap<FastifyRequest, { token: string, issued: IssuedToken | undefined }>()
-  // Authentication comes before the body is read: without a valid Accesstoken, 401 whatever the body.
-  const requireToken = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void => {
-    try {
-      authenticated.set(request, auth.authenticate(request))
-      done()
-    } catch (err) {
-      done(err as Error)
-    }
-  }
+type Kit = VendorKit<RisetSettings, TokenStore>
 
-  r.post(PATHS.verifyFaceLiveness, {
+export function routes (app: FastifyInstance, kit: Kit): void {
+  // Authentication comes before the body is read: without a valid Accesstoken, 401 whatever the body.
+  const accessToken = kit.precheck((call, headers) => authenticate(call, header(headers, 'accesstoken') ?? ''))
+  livenessRoute(app, kit, accessToken)
+  tokenRoutes(app, kit, accessToken)
+}
+
+function livenessRoute (app: FastifyInstance, kit: Kit, accessToken: Precheck<Authenticated>): void {
+  app.withTypeProvider<ZodTypeProvider>().post(PATHS.verifyFaceLiveness, {
     schema: {
       operationId: 'riset.verifyFaceLiveness',
       tags: ['riset'],
@@ -46,11 +49,19 @@ export function routes (app: FastifyInstance, ctx: VendorContext<RisetSettings>,
       consumes: ['application/json'],
       headers: AccesstokenHeader,
       body: VerifyFaceLivenessRequest,
-      response: { 200: VerifyFaceLivenessSuccess, ...errorResponses() }
+      response: {
+        // Document, "Response": `liveness` "describes if the requested images are considered alive".
+        200: answer('200 Success: "liveness" describes if the requested images are considered alive ("passed" or "failed"); "results" contains detailed info for each requested image', VerifyFaceLivenessSuccess),
+        ...errorResponses()
+      }
     },
-    onRequest: requireToken
-  }, async (request) => await verifyFaceLiveness(ctx, request))
+    onRequest: accessToken.hook
+  }, async (request) => await verifyFaceLiveness(kit.call(request), request.body))
+}
 
+/** AuthTenant (vendor-notes §4): obtain and revoke an Accesstoken, with a small form body. */
+function tokenRoutes (app: FastifyInstance, kit: Kit, accessToken: Precheck<Authenticated>): void {
+  const r = app.withTypeProvider<ZodTypeProvider>()
   r.post(PATHS.clientToken, {
     bodyLimit: OAUTH_BODY_LIMIT,
     schema: {
@@ -60,9 +71,9 @@ export function routes (app: FastifyInstance, ctx: VendorContext<RisetSettings>,
       description: 'authtenant.md: a new Accesstoken on every call. With --api-keys only the listed client ids obtain one.',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: ClientCredentials,
-      response: { 200: AccessTokenResponse, ...errorResponses() }
+      response: { 200: answer('A new Accesstoken, issued on every call', AccessTokenResponse), ...errorResponses() }
     }
-  }, async (request) => auth.issue(request, request.body.client_id))
+  }, async (request) => issueToken(kit.call(request), request.body.client_id))
 
   r.post(PATHS.revokeToken, {
     bodyLimit: OAUTH_BODY_LIMIT,
@@ -74,11 +85,8 @@ export function routes (app: FastifyInstance, ctx: VendorContext<RisetSettings>,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       headers: AccesstokenHeader,
       body: ClientCredentials,
-      response: { 200: RevokeResponse, ...errorResponses() }
+      response: { 200: answer('Success Revoke Token: the Accesstoken is blacklisted', RevokeResponse), ...errorResponses() }
     },
-    onRequest: requireToken
-  }, async (request) => {
-    const { token, issued } = authenticated.get(request) ?? auth.authenticate(request)
-    return auth.revoke(request, token, issued, request.body.client_id)
-  })
+    onRequest: accessToken.hook
+  }, async (request) => revokeToken(kit.call(request), accessToken.of(request), request.body.client_id))
 }

@@ -8,8 +8,8 @@ import { readByHandler } from '../../core/schemas.js'
 import { catalogue, documentedCodes } from './errors.js'
 
 export const settingsSchema = z.object({
-  max_images: z.number().int().min(1).max(32).default(8)
-    .describe('most images (and face_parameters) in one request; more is 400. The vendor\'s later batch API allows "MAXIMAL: 8"'),
+  max_images: z.number().int().min(1).max(32).default(9)
+    .describe('most images (and face_parameters) in one request; more is 400. The document states no maximum and lists nine face parameters: by default one image per parameter (nine) is accepted'),
   max_image_bytes: z.number().int().min(1024).max(8 * 1024 * 1024).default(4 * 1024 * 1024)
     .describe('largest image after base64 decoding; larger is 493 (image error)'),
   max_image_pixels: z.number().int().min(1).max(64_000_000).default(16_000_000)
@@ -59,7 +59,7 @@ export const VerifyFaceLivenessRequest = readByHandler(z.object({
   success_threshold: z.number().int().min(0).optional().describe('Minimal number of images that must pass (match, and real when spoof_detection is on); default: all images'),
   face_parameters: z.array(z.enum(Object.keys(FACE_PARAMETER_SPELLINGS) as [string, ...string[]])).min(1)
     .describe('One requested parameter per image, in the order of images; same number as images'),
-  images: z.array(z.string().min(1)).min(1).describe('Base64 encoded JPG or PNG images; same number as face_parameters')
+  images: z.array(z.string().min(1)).min(1).describe('Base64 encoded JPG or PNG images, plain (a data: URI is 490); same number as face_parameters')
 }).meta({ id: 'RisetVerifyFaceLivenessRequest' }))
 
 export const EYE_STATES = ['open', 'closed'] as const
@@ -97,9 +97,22 @@ export const RisetError = z.object({
   status_message: z.string().describe('The meaning of the status code (list of status codes)')
 }).meta({ id: 'RisetError' })
 
-/** Every error status a route can answer (scenarios may choose any code of the vendor's table). */
-export function errorResponses (): Record<number, typeof RisetError> {
-  return Object.fromEntries(documentedCodes.map((c) => [catalogue.entries[c].status, RisetError]))
+/** A JSON response with its description in the vendor's words (the OpenAPI response's description). */
+export interface Answer<T extends z.ZodType> {
+  description: string
+  content: { 'application/json': { schema: T } }
+}
+
+export function answer<T extends z.ZodType> (description: string, schema: T): Answer<T> {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+/**
+ * Every error status a route can answer (scenarios may choose any code of the vendor's table), each
+ * described in the vendor's words: the code and its meaning in the list of status codes.
+ */
+export function errorResponses (): Record<number, Answer<typeof RisetError>> {
+  return Object.fromEntries(documentedCodes.map((c) => [catalogue.entries[c].status, answer(`${c} ${catalogue.entries[c].message}`, RisetError)]))
 }
 
 export const ClientCredentials = z.object({

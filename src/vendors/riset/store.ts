@@ -2,10 +2,10 @@
  * Riset state: the Accesstokens issued by POST /oauth/client/token and the blacklist filled by POST
  * /oauth/token/revoke (vendor-notes §4: "The token is blacklisted"). Every row belongs to a namespace.
  */
-import type { DB } from '../../core/db.js'
-import type { StoreSpec } from '../../core/db.js'
+import type { DB, StoreSpec } from '../../core/db.js'
+import type { StateItem, VendorStore } from '../../core/vendor/module.js'
 
-export const storeSpec: StoreSpec = {
+const spec: StoreSpec = {
   migrations: [{
     version: 1,
     up: `
@@ -33,6 +33,12 @@ export interface IssuedToken {
   expires_at: number | null
 }
 
+/** An issued token as the admin state shows it. */
+export interface IssuedTokenRow extends IssuedToken {
+  token: string
+  revoked: boolean
+}
+
 export class TokenStore {
   private readonly stmts
 
@@ -42,7 +48,10 @@ export class TokenStore {
       count: db.prepare('SELECT COUNT(*) FROM riset_tokens WHERE namespace = ?').pluck(),
       issued: db.prepare('SELECT client_id, issued_at, expires_at FROM riset_tokens WHERE namespace = ? AND token = ?'),
       revoke: db.prepare('INSERT INTO riset_revoked (namespace, token, revoked_at) VALUES (?, ?, ?) ON CONFLICT(namespace, token) DO NOTHING'),
-      revoked: db.prepare('SELECT 1 FROM riset_revoked WHERE namespace = ? AND token = ?').pluck()
+      revoked: db.prepare('SELECT 1 FROM riset_revoked WHERE namespace = ? AND token = ?').pluck(),
+      all: db.prepare(`SELECT t.token, t.client_id, t.issued_at, t.expires_at, r.token IS NOT NULL AS revoked
+        FROM riset_tokens t LEFT JOIN riset_revoked r ON r.namespace = t.namespace AND r.token = t.token
+        WHERE t.namespace = ? ORDER BY t.issued_at, t.rowid`)
     }
   }
 
@@ -66,4 +75,36 @@ export class TokenStore {
   isRevoked (namespace: string, token: string): boolean {
     return this.stmts.revoked.get(namespace, token) !== undefined
   }
+
+  /** Every token issued in the namespace, oldest first, with whether it was revoked. */
+  issued (namespace: string): IssuedTokenRow[] {
+    const rows = this.stmts.all.all(namespace) as Array<Omit<IssuedTokenRow, 'revoked'> & { revoked: number }>
+    return rows.map((r) => ({ ...r, revoked: r.revoked === 1 }))
+  }
+}
+
+/**
+ * A token by a short id: its header segment is the same for every token (`eyJhbGciOiJSUzI1NiIs...`),
+ * so the id is the start of its signature segment, which a user can find in the token they hold.
+ */
+export function tokenId (token: string): string {
+  return (token.split('.')[2] ?? token).slice(0, 12)
+}
+
+/** The namespace's issued tokens for the admin state: expiry on the virtual clock, null when tokens never expire. */
+export function inspectTokens (store: TokenStore, namespace: string, nowMs: number): StateItem[] {
+  return store.issued(namespace).map((t) => ({
+    kind: 'token',
+    id: tokenId(t.token),
+    expires_at: t.expires_at === null ? null : new Date(t.expires_at).toISOString(),
+    // Valid while now < expires_at (service/tokens.ts): a part of a second left counts as one.
+    remaining_seconds: t.expires_at === null ? null : Math.max(0, Math.ceil((t.expires_at - nowMs) / 1000)),
+    fields: { client_id: t.client_id, issued_at: new Date(t.issued_at).toISOString(), revoked: t.revoked }
+  }))
+}
+
+export const store: VendorStore<TokenStore> = {
+  spec,
+  open: (db) => new TokenStore(db),
+  inspect: inspectTokens
 }

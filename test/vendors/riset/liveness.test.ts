@@ -136,10 +136,10 @@ t.test('success_threshold counts images that match and, with spoof_detection, ar
   t.notOk('spoof' in off.results.image1)
 })
 
-t.test('images are accepted as JPG or PNG, with or without a data: prefix', async (t) => {
+t.test('images are accepted as JPG or PNG, in plain base64 (a data: prefix is 490, below)', async (t) => {
   const app = await build(t)
   const png = (await photo({ seed: 5, width: 200, height: 200, format: 'png' })).toString('base64')
-  const res = await verify(app, { trx_id: 'p', face_parameters: ['front', 'left'], images: [png, `data:image/jpeg;base64,${await b64(1)}`] })
+  const res = await verify(app, { trx_id: 'p', face_parameters: ['front', 'left'], images: [png, await b64(1)] })
   t.equal(res.statusCode, 200)
   t.equal(json(res).liveness, 'passed')
 })
@@ -163,7 +163,7 @@ const malformed: Array<[string, () => Promise<Record<string, unknown>>]> = [
   ['a parameter in another case ("Left")', async () => ({ payload: await body(['Left']) })],
   ['2 images but 1 face parameter', async () => ({ payload: { ...(await body(['left', 'right'])), face_parameters: ['left'] } })],
   ['1 image but 2 face parameters', async () => ({ payload: { ...(await body(['left'])), face_parameters: ['left', 'right'] } })],
-  ['9 images (more than max_images, 8)', async () => ({ payload: await body(['left', 'right', 'up', 'down', 'front', 'eyes open', 'eyes closed', 'mouth open', 'mouth closed']) })],
+  ['10 images (more than max_images, 9)', async () => ({ payload: await body(['left', 'right', 'up', 'down', 'front', 'eyes open', 'eyes closed', 'mouth open', 'mouth closed', 'front']) })],
   ['spoof_detection is "yes"', async () => ({ payload: await body(['front'], { spoof_detection: 'yes' }) })],
   ['success_threshold is 1.5', async () => ({ payload: await body(['front'], { success_threshold: 1.5 }) })],
   ['success_threshold is -1', async () => ({ payload: await body(['front'], { success_threshold: -1 }) })],
@@ -202,8 +202,7 @@ const nulls: Array<[string, () => Promise<Record<string, unknown>>]> = [
   ['images is null', async () => await body(['front'], { images: null })],
   ['images is empty', async () => await body(['front'], { images: [] })],
   ['image2 is null', async () => await body(['front', 'left'], { images: [await b64(), null] })],
-  ['image1 is an empty string', async () => await body(['front'], { images: [''] })],
-  ['image1 is a data: prefix without bytes', async () => await body(['front'], { images: ['data:image/jpeg;base64,'] })]
+  ['image1 is an empty string', async () => await body(['front'], { images: [''] })]
 ]
 for (const [what, make] of nulls) {
   t.test(`451 image is null: ${what}`, async (t) => {
@@ -227,6 +226,31 @@ t.test('490 Cannot decode image base64: text that is not base64', async (t) => {
     t.equal(res.statusCode, 490, bad)
     t.same(json(res), { status: '490', status_message: 'Cannot decode image base64' })
   }
+})
+
+t.test('490 Cannot decode image base64: an image sent as a data: URI (the document asks for Base64 encoded JPG or PNG)', async (t) => {
+  const app = await build(t)
+  const jpeg = await b64()
+  for (const uri of [`data:image/jpeg;base64,${jpeg}`, 'data:image/png;base64,', `data:;base64,${jpeg}`]) {
+    const res = await verify(app, await body(['front'], { images: [uri] }))
+    t.equal(res.statusCode, 490, uri.slice(0, 30))
+    t.same(json(res), { status: '490', status_message: 'Cannot decode image base64' })
+    t.match(res.headers['x-sandbox-note'], /image1.*data: URI/)
+  }
+  t.equal((await verify(app, await body(['front'], { images: [jpeg] }))).statusCode, 200, 'the same image as plain base64 decodes')
+})
+
+t.test('nine images, one per face parameter the document lists, are a valid request', async (t) => {
+  const app = await build(t)
+  const nine = ['left', 'right', 'up', 'down', 'front', 'eyes open', 'eyes closed', 'mouth open', 'mouth closed']
+  const res = await verify(app, await body(nine))
+  t.equal(res.statusCode, 200)
+  const b = json(res)
+  t.equal(b.liveness, 'passed')
+  t.same(Object.keys(b.results), nine.map((_, i) => `image${i + 1}`))
+  const ten = await verify(app, await body([...nine, 'front']))
+  t.same([ten.statusCode, json(ten)], [400, { status: '400', status_message: 'Request malformed' }], 'ten is over max_images (default 9)')
+  t.match(ten.headers['x-sandbox-note'], /at most 9/)
 })
 
 t.test('491 image type not recognized: a GIF, or bytes that are no image', async (t) => {
@@ -274,9 +298,9 @@ t.test('493 image error: an image over max_image_pixels (the limit is inclusive)
   t.same(json(res), { status: '493', status_message: 'image error' })
 })
 
-t.test('493 image error: a body over 48 MiB is refused unread', async (t) => {
+t.test('493 image error: a body over 64 MiB is refused unread', async (t) => {
   const app = await build(t)
-  const big = 'A'.repeat(49 * 1024 * 1024)
+  const big = 'A'.repeat(64 * 1024 * 1024)
   const res = await app.inject({ method: 'POST', url: URL, headers: { ...TOKEN, 'content-type': 'application/json' }, payload: `{"trx_id":"a","face_parameters":["front"],"images":["${big}"]}` })
   t.equal(res.statusCode, 493)
   t.same(json(res), { status: '493', status_message: 'image error' })

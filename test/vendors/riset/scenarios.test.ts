@@ -257,6 +257,24 @@ t.test('the OpenAPI document has the three operations and the Accesstoken header
   for (const code of ['200', '400', '401', '451', '490', '491', '493']) t.ok(code in live.responses, `documents ${code}`)
 })
 
+t.test('every answer in the OpenAPI document is described in the vendor\'s words, errors by their code and status_message', async (t) => {
+  const app = await build(t)
+  const doc = json(await app.inject({ method: 'GET', url: '/openapi/riset.json' }))
+  const messages = Object.fromEntries(CODES.map(([, code, message]) => [code, message]))
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const [code, response] of Object.entries<any>(item.post.responses)) {
+      t.not(response.description, 'Default Response', `${path} ${code}`)
+      // The 400 also covers the sandbox's own error (control headers), which core adds to every operation.
+      if (code in messages) t.match(response.description, new RegExp(`^${code} ${messages[code] as string}($| Or the sandbox's own error)`), `${path} ${code}`)
+    }
+  }
+  const ok = (path: string): string => doc.paths[path].post.responses['200'].description
+  t.match(ok('/liveness-api/verify-face-liveness'), /^200 Success: "liveness" describes if the requested images are considered alive/)
+  t.match(ok('/oauth/client/token'), /new Accesstoken/)
+  t.match(ok('/oauth/token/revoke'), /^Success Revoke Token/)
+  t.equal(doc.paths['/oauth/token/revoke'].post.responses['452'].description, '452 user_id is null', 'codes only scenarios give too')
+})
+
 t.test('the README lists every status code and every shipped scenario', async (t) => {
   const readme = readFileSync(new globalThis.URL('../../../src/vendors/riset/README.md', import.meta.url), 'utf8')
   const app = await build(t)
