@@ -26,7 +26,7 @@ export interface Report {
   options: Record<string, unknown>
   targets: TargetRow[]
   startup?: { sandbox: Startup, floor: Startup }
-  rss?: { after: string, sandbox: Memory, floor?: Memory }
+  rss?: { after: string, sandbox: Memory, floor?: Memory, afterHealth?: Memory }
   health?: { jpegBytes: number, risetBytes: number, phases: HealthPhase[] }
   profile?: { file: string, top: SelfTime[] }
   notes: string[]
@@ -62,6 +62,7 @@ function processTable (r: Report): string {
   if (r.rss !== undefined) {
     const mem = (m: Memory | undefined): string => m === undefined ? '–' : `${n0(m.rssMB)} (peak ${n0(m.peakMB)})`
     rows.push([`RSS after ${r.rss.after}, MB`, mem(r.rss.sandbox), mem(r.rss.floor)])
+    if (r.rss.afterHealth !== undefined) rows.push(['RSS after the health upload load, MB', mem(r.rss.afterHealth), '–'])
   }
   return rows.length === 0 ? '' : table(['', 'sandbox', 'floor'], rows)
 }

@@ -7,7 +7,7 @@
  *   C  POST /gtriip/liveness/, ~98 KB JPEG     } bytes the sandbox answered (bench/floor.ts); ratio
  *                                                = sandbox req/s / floor req/s
  *   startup  spawn to first 200 of /__admin/health, median of --starts (bench/startup.ts)
- *   rss      VmRSS of both processes after the A/B/C load
+ *   rss      VmRSS (and peak) of both processes after the A/B/C load, and the sandbox's after health
  *   health   /__admin/health latency with no load and under 5 MB uploads (bench/health.ts)
  *
  * The sandbox is the built CLI with a SQLite file (its default store) in a child process; the
@@ -146,6 +146,7 @@ async function fullRun (o: Options, tmp: string): Promise<Report> {
     if (o.only.has('health')) {
       log('health under upload load...')
       report.health = await measureHealth(sandbox.url, { clients: o.uploadClients, seconds: o.healthSeconds, minProbes: 10, maxProbes: 1000 }, log)
+      if (report.rss !== undefined) report.rss.afterHealth = memoryOf(sandbox.pid)
     }
   } finally {
     await stop(sandbox)
