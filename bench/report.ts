@@ -44,7 +44,7 @@ const table = (head: string[], rows: string[][]): string =>
 
 function targetTable (rows: TargetRow[]): string {
   return table(
-    ['target', 'sandbox req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'floor req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'ratio'],
+    ['target', 'sandbox req/s', 'p50 ms', 'p99 ms', 'non-2xx+err', 'floor req/s', 'p50 ms', 'p99 ms', 'non-2xx+err', 'ratio'],
     rows.map((r) => [
       `${r.id} ${r.label}`, n0(r.sandbox.rps), String(r.sandbox.p50), String(r.sandbox.p99), String(r.sandbox.non2xx + r.sandbox.errors),
       n0(r.floor?.rps), String(r.floor?.p50 ?? '–'), String(r.floor?.p99 ?? '–'), String(r.floor === undefined ? '–' : r.floor.non2xx + r.floor.errors),
