@@ -1,7 +1,8 @@
 /**
  * GET /__admin/health latency while big bodies arrive (issue 11, point 6: goal p99 <= 50 ms): the
  * probe sends one health request at a time on one keep-alive connection, 10 ms apart, for `seconds`
- * and at least `minProbes` requests (at most `maxProbes`, and never past 3 x `seconds`), first with
+ * and at least `minProbes` requests (at most `maxProbes`, and never past 3 x `seconds`: a probe still
+ * unanswered then is cut and counted as unanswered, which ends the phase), first with
  * no load, then under each upload load of bench/uploader.ts (a separate process), then under all of
  * them at once. The health route does no I/O, so its latency is how
  * long the sandbox's event loop leaves requests waiting.
@@ -17,6 +18,8 @@ export interface HealthPhase {
   phase: string
   probes: number
   non200: number
+  /** Probes cut after 3 x `seconds` without an answer (their latency counts as that cap). */
+  unanswered: number
   p50: number
   p99: number
   max: number
@@ -32,23 +35,37 @@ export interface HealthOptions {
 
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN
 
+/** One health request's latency in ms, or undefined when it got no answer within timeoutMs. */
+async function once (url: string, agent: http.Agent, timeoutMs: number): Promise<{ ms: number, status: number } | undefined> {
+  const sent = performance.now()
+  try {
+    const answer = await exchange(url, { method: 'GET', path: '/__admin/health' }, agent, timeoutMs)
+    return { ms: performance.now() - sent, status: answer.status }
+  } catch (err) {
+    if (performance.now() - sent >= timeoutMs) return undefined
+    throw err
+  }
+}
+
 async function probe (url: string, o: HealthOptions): Promise<Omit<HealthPhase, 'phase' | 'uploads'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const cap = o.seconds * 3000
   const ms: number[] = []
   let non200 = 0
+  let unanswered = 0
   const t0 = performance.now()
-  const more = (elapsed: number): boolean => ms.length < o.maxProbes && elapsed < o.seconds * 3000 &&
+  const more = (elapsed: number): boolean => unanswered === 0 && ms.length < o.maxProbes && elapsed < cap &&
     (elapsed < o.seconds * 1000 || ms.length < o.minProbes)
   while (more(performance.now() - t0)) {
-    const sent = performance.now()
-    const answer = await exchange(url, { method: 'GET', path: '/__admin/health' }, agent)
-    ms.push(performance.now() - sent)
-    if (answer.status !== 200) non200++
+    const r = await once(url, agent, cap)
+    if (r === undefined) unanswered++
+    else if (r.status !== 200) non200++
+    ms.push(r?.ms ?? cap)
     await sleep(10)
   }
   agent.destroy()
   ms.sort((a, b) => a - b)
-  return { probes: ms.length, non200, p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), max: ms.at(-1) ?? NaN }
+  return { probes: ms.length, non200, unanswered, p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), max: ms.at(-1) ?? NaN }
 }
 
 function phases (n: number): Array<{ phase: string, streams: Streams }> {

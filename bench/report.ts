@@ -77,8 +77,10 @@ function tallyText (tally: Tally): string {
 
 function healthTable (phases: HealthPhase[]): string {
   return table(
-    ['load', 'probes', 'p50 ms', 'p99 ms', 'max ms', 'non-200', 'uploads answered (count×status or error)'],
-    phases.map((p) => [p.phase, String(p.probes), n1(p.p50), n1(p.p99), n1(p.max), String(p.non200), tallyText(p.uploads) || '–'])
+    ['load', 'probes', 'p50 ms', 'p99 ms', 'max ms', 'non-200', 'unanswered', 'uploads answered (count×status or error)'],
+    phases.map((p) => [
+      p.phase, String(p.probes), n1(p.p50), n1(p.p99), (p.unanswered > 0 ? '≥ ' : '') + n1(p.max), String(p.non200), String(p.unanswered), tallyText(p.uploads) || '–'
+    ])
   )
 }
 
