@@ -42,15 +42,18 @@ function locate (frame: CallFrame, root: string): string {
   return `${shown(file, root)}:${frame.lineNumber + 1}`
 }
 
-export function topSelf (profileFile: string, root: string, n: number): SelfTime[] {
+/** The top n; samples in the first skipMs of the profile (start-up, warm-up) are left out. */
+export function topSelf (profileFile: string, root: string, n: number, skipMs = 0): SelfTime[] {
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const totals = new Map<string, SelfTime>()
   let all = 0
+  let at = 0
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)?.callFrame
     const us = profile.timeDeltas[i] ?? 0
-    if (frame === undefined || frame.functionName === '(idle)') return
+    at += us
+    if (at < skipMs * 1000 || frame === undefined || frame.functionName === '(idle)') return
     all += us
     const where = locate(frame, root)
     const key = `${frame.functionName}@${where}`

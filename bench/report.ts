@@ -101,7 +101,7 @@ export function render (r: Report): string {
     out.push('', `health under upload load (JPEG ${n0(r.health.jpegBytes)} bytes, Riset body ${n0(r.health.risetBytes)} bytes):`, '', healthTable(r.health.phases))
   }
   if (r.profile !== undefined) {
-    out.push('', `CPU profile ${r.profile.file}; top ${r.profile.top.length} functions by self time (share of non-idle time):`, '', profileTable(r.profile.top))
+    out.push('', `CPU profile ${r.profile.file}; top ${r.profile.top.length} functions by self time during the measured load (share of non-idle time):`, '', profileTable(r.profile.top))
   }
   if (r.notes.length > 0) out.push('', 'notes:', ...r.notes.map((n) => `- ${n}`))
   return out.join('\n')
