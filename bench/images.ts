@@ -49,7 +49,7 @@ export async function texturedJpeg (width: number, height: number, targetBytes: 
 }
 
 /** The ~98 KB 960x1280 selfie of target C. */
-export const selfieJpeg = async (): Promise<Buffer> => await texturedJpeg(960, 1280, 98 * 1024, 24)
+export const selfieJpeg = async (): Promise<Buffer> => await texturedJpeg(960, 1280, 98_000, 24)
 
 /** The ~5 MB 2448x3264 (8 MP) photo of the upload load. */
 export const largeJpeg = async (): Promise<Buffer> => await texturedJpeg(2448, 3264, 5_000_000, 128)

@@ -36,6 +36,9 @@ export function ensureBuilt (): void {
   process.stdout.write('dist/ is missing or older than src/: npm run build\n')
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${String(r.status)})`)
+  // tsc rewrites only outputs whose content changed: a stamp keeps a merely touched src/ from
+  // triggering a build on every run.
+  writeFileSync(join(ROOT, 'dist', '.bench-built'), new Date().toISOString() + '\n')
 }
 
 /** Writes the floor as floor.mjs into dir (with a node_modules link so its imports resolve). */

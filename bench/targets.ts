@@ -47,7 +47,7 @@ export function targets (selfie: Buffer): Target[] {
     },
     {
       id: 'C',
-      label: `POST /gtriip/liveness/ (${(selfie.length / 1024).toFixed(0)} KB JPEG, multipart)`,
+      label: `POST /gtriip/liveness/ (${(selfie.length / 1000).toFixed(0)} KB JPEG, multipart)`,
       reads: 'image-part',
       method: 'POST',
       path: '/gtriip/liveness/',
