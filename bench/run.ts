@@ -1,106 +1,195 @@
 /**
- * npm run bench: autocannon, in one run, against
- *   (a) a bare Fastify route answering the same bytes as the Gtriip success (the baseline),
- *   (b) the Gtriip success path with a ~100 KB JPEG,
- *   (c) an admin JSON route,
- * and the vendors' own hot paths (Oz extract, FPT session init, Weber service list) when present.
- * Prints req/s, p50 and p99 latency and each ratio to (a). Servers run in a child process, on
- * 127.0.0.1 only. Options: --duration S (default 8), --connections N (default 10).
+ * npm run bench: the sandbox against a like-for-like floor, in one run, on 127.0.0.1 only
+ * (issue 15, point 7; issue 11, point 6).
+ *
+ *   A  GET /weber/api/v1/services              } autocannon against the sandbox and against a bare
+ *   B  POST /fpt/session/init                  } Fastify floor answering the same request with the
+ *   C  POST /gtriip/liveness/, ~98 KB JPEG     } bytes the sandbox answered (bench/floor.ts); ratio
+ *                                                = sandbox req/s / floor req/s
+ *   startup  spawn to first 200 of /__admin/health, median of --starts (bench/startup.ts)
+ *   rss      VmRSS (and peak) of both processes after the A/B/C load, and the sandbox's after health
+ *   health   /__admin/health latency with no load and under 5 MB uploads (bench/health.ts)
+ *
+ * The sandbox is the built CLI with a SQLite file (its default store) in a child process; the
+ * floor is another child process. Options: --connections N (50), --duration S (8), --warmup S (1),
+ * --only A,B,C,startup,rss,health, --json FILE, --starts N (5), --upload-clients N (20),
+ * --health-seconds S (4), --profile A|B|C (that target only, the sandbox under node --cpu-prof,
+ * then its top 15 functions by self time during the measured load; the profile file is kept).
  */
-import { fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
-import sharp from 'sharp'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { measureHealth } from './health.js'
+import { selfieJpeg } from './images.js'
+import { buildFloor, ensureBuilt, memoryOf, ROOT, startFloor, startSandbox, stop, type Running } from './procs.js'
+import { profileIn, topSelf } from './profile.js'
+import { machine, render, type Report, type TargetRow } from './report.js'
+import { measureStartup } from './startup.js'
+import { capture, checkFloor, floorRoute, load, targets, type Capture, type Target, type TargetId } from './targets.js'
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(name)
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt
+const PARTS = ['A', 'B', 'C', 'startup', 'rss', 'health']
+
+interface Options {
+  connections: number
+  duration: number
+  warmup: number
+  only: Set<string>
+  json: string | undefined
+  profile: TargetId | undefined
+  starts: number
+  uploadClients: number
+  healthSeconds: number
 }
-const duration = arg('--duration', 8)
-const connections = arg('--connections', 10)
 
-/** A ~100 KB JPEG: a textured 880x660 picture. */
-async function jpeg100k (): Promise<Buffer> {
-  const w = 880
-  const h = 660
-  const px = Buffer.alloc(w * h * 3)
-  let s = 12345
-  for (let i = 0; i < px.length; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff
-    const x = (i / 3) % w
-    const y = Math.floor(i / 3 / w)
-    px[i] = (x / 4 + y / 5 + ((x >> 4) ^ (y >> 4)) * 9 + (s % 24)) & 0xff
+function positive (name: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${value}`)
+  return n
+}
+
+function options (argv: string[]): Options {
+  const str = (d: string): { type: 'string', default: string } => ({ type: 'string', default: d })
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      connections: str('50'),
+      duration: str('8'),
+      warmup: str('1'),
+      only: str(PARTS.join(',')),
+      starts: str('5'),
+      'upload-clients': str('20'),
+      'health-seconds': str('4'),
+      json: { type: 'string' },
+      profile: { type: 'string' }
+    }
+  })
+  const only = new Set(v.only.split(',').map((s) => s.trim()))
+  for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part ${p} (known: ${PARTS.join(',')})`)
+  if (v.profile !== undefined && !['A', 'B', 'C'].includes(v.profile)) throw new Error('--profile takes A, B or C')
+  return {
+    connections: positive('connections', v.connections),
+    duration: positive('duration', v.duration),
+    warmup: v.warmup === '0' ? 0 : positive('warmup', v.warmup),
+    only,
+    json: v.json,
+    profile: v.profile as TargetId | undefined,
+    starts: positive('starts', v.starts),
+    uploadClients: positive('upload-clients', v['upload-clients']),
+    healthSeconds: positive('health-seconds', v['health-seconds'])
   }
-  return await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 82 }).toBuffer()
 }
 
-function multipart (field: string, file: Buffer, filename: string): { body: Buffer, type: string } {
-  const boundary = 'bench-boundary-0123456789'
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`)
-  ])
-  return { body, type: `multipart/form-data; boundary=${boundary}` }
+const log = (line: string): void => { process.stderr.write(line + '\n') }
+
+/** Captures the sandbox's answer to each target, noting anything a like-for-like floor cannot copy. */
+async function captureAll (url: string, chosen: Target[], notes: string[]): Promise<Array<Target & Capture>> {
+  const out: Array<Target & Capture> = []
+  for (const t of chosen) {
+    const c = await capture(url, t)
+    if (c.answer.status >= 300) notes.push(`${t.id}: the sandbox answered ${c.answer.status}: ${c.answer.body.toString().slice(0, 200)}`)
+    if (c.varies !== '') notes.push(`${t.id}: the sandbox's answer varies per request (${c.varies}); the floor replays the first one`)
+    out.push({ ...t, ...c })
+  }
+  return out
 }
 
-interface Target { name: string, url: string, method: 'GET' | 'POST', headers?: Record<string, string>, body?: Buffer | string }
-interface Row { name: string, rps: number, p50: number, p99: number, errors: number, non2xx: number }
+/** Warm-up, then the measured load; `measuring` is called when the measured part starts. */
+async function measure (url: string, t: Target, o: Options, measuring = (): void => {}): Promise<ReturnType<typeof load>> {
+  if (o.warmup > 0) await load(url, t, o.connections, o.warmup)
+  measuring()
+  return await load(url, t, o.connections, o.duration)
+}
 
-async function run (t: Target): Promise<Row> {
-  const result = await autocannon({ url: t.url, method: t.method, headers: t.headers, body: t.body, connections, duration })
-  return { name: t.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx }
+async function measureTarget (c: Target & Capture, sandbox: Running, floor: Running, o: Options, notes: string[]): Promise<TargetRow> {
+  const mismatch = await checkFloor(floor.url, c, c.answer)
+  if (mismatch !== '') notes.push(`${c.id}: the floor's answer differs from the captured one: ${mismatch}`)
+  const s = await measure(sandbox.url, c, o)
+  log(`  ${c.id} sandbox: ${Math.round(s.rps)} req/s`)
+  const f = await measure(floor.url, c, o)
+  log(`  ${c.id} floor:   ${Math.round(f.rps)} req/s`)
+  for (const [who, l] of [['sandbox', s], ['floor', f]] as const) {
+    if (l.non2xx + l.errors + l.timeouts > 0) notes.push(`${c.id} ${who}: ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts of ${l.requests} requests`)
+  }
+  const answer = { status: c.answer.status, bytes: c.answer.body.length, contentType: c.answer.headers['content-type'] ?? '' }
+  return { id: c.id, label: c.label, answer, sandbox: s, floor: f, ratio: s.rps / f.rps }
+}
+
+function newReport (o: Options): Report {
+  const { only, ...rest } = o
+  return { machine: machine(), options: { ...rest, only: [...only].join(',') }, targets: [], notes: [] }
+}
+
+async function loadAndMemory (report: Report, o: Options, tmp: string, floorScript: string, sandbox: Running): Promise<void> {
+  const chosen = targets(await selfieJpeg()).filter((t) => o.only.has(t.id))
+  const captured = await captureAll(sandbox.url, chosen, report.notes)
+  const answers = join(tmp, 'answers.json')
+  writeFileSync(answers, JSON.stringify(captured.map((c) => floorRoute(c, c.answer))))
+  const floor = await startFloor(floorScript, answers)
+  try {
+    for (const c of captured) report.targets.push(await measureTarget(c, sandbox, floor, o, report.notes))
+    const after = chosen.length === 0 ? 'start (no load)' : `the ${chosen.map((t) => t.id).join('/')} load`
+    if (o.only.has('rss')) report.rss = { after, sandbox: memoryOf(sandbox.pid), floor: memoryOf(floor.pid) }
+  } finally {
+    await stop(floor)
+  }
+}
+
+async function fullRun (o: Options, tmp: string): Promise<Report> {
+  const report = newReport(o)
+  const floorScript = buildFloor(tmp)
+  if (o.only.has('startup')) {
+    log('start-up...')
+    report.startup = await measureStartup(tmp, floorScript, o.starts)
+  }
+  const sandbox = await startSandbox(join(tmp, 'load.db'))
+  try {
+    if (['A', 'B', 'C', 'rss'].some((p) => o.only.has(p))) await loadAndMemory(report, o, tmp, floorScript, sandbox)
+    if (o.only.has('health')) {
+      log('health under upload load...')
+      report.health = await measureHealth(sandbox.url, { clients: o.uploadClients, seconds: o.healthSeconds, minProbes: 10, maxProbes: 1000 }, log)
+      if (report.rss !== undefined) report.rss.afterHealth = memoryOf(sandbox.pid)
+    }
+  } finally {
+    await stop(sandbox)
+  }
+  return report
+}
+
+async function profileRun (o: Options, tmp: string): Promise<Report> {
+  const report = newReport(o)
+  const dir = mkdtempSync(join(tmpdir(), 'ekyc-bench-profile-'))
+  const t = targets(await selfieJpeg()).find((x) => x.id === o.profile) as Target
+  const spawned = performance.now()
+  let skipMs = 0
+  const sandbox = await startSandbox(join(tmp, 'profile.db'), ['--cpu-prof', '--cpu-prof-dir', dir])
+  try {
+    const [c] = await captureAll(sandbox.url, [t], report.notes)
+    const s = await measure(sandbox.url, t, o, () => { skipMs = performance.now() - spawned })
+    const answer = { status: c?.answer.status ?? 0, bytes: c?.answer.body.length ?? 0, contentType: c?.answer.headers['content-type'] ?? '' }
+    report.targets.push({ id: t.id, label: `${t.label} (sandbox under --cpu-prof)`, answer, sandbox: s })
+  } finally {
+    await stop(sandbox)
+  }
+  const file = profileIn(dir)
+  report.profile = { file, top: topSelf(file, ROOT, 15, skipMs) }
+  return report
 }
 
 async function main (): Promise<void> {
-  const img = await jpeg100k()
-  const success = JSON.stringify({ result: { liveness: true, score: 0.9179980379214382 }, success: true })
-  const child = fork(fileURLToPath(new URL('./servers.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_BARE_BODY: success }
-  })
-  const ports = await new Promise<{ barePort: number, sandboxPort: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { barePort: number, sandboxPort: number }))
-    child.once('exit', (code) => reject(new Error(`servers exited with ${code}`)))
-  })
-  const sb = `http://127.0.0.1:${ports.sandboxPort}`
-  const mp = multipart('image', img, 'selfie.jpg')
-  const health = await (await fetch(`${sb}/__admin/health`)).json() as { vendors: string[] }
-  const paths = new Set<string>()
-  for (const v of health.vendors) {
-    const doc = await (await fetch(`${sb}/openapi/${v}.json`)).json() as { paths: Record<string, unknown> }
-    for (const p of Object.keys(doc.paths ?? {})) paths.add(`/${v}${p}`)
-  }
-
-  const targets: Target[] = [
-    { name: '(a) bare Fastify, same request and answer', url: `http://127.0.0.1:${ports.barePort}/bare`, method: 'POST', headers: { 'content-type': mp.type }, body: mp.body },
-    { name: '(b) gtriip POST /liveness/ (100 KB JPEG)', url: `${sb}/gtriip/liveness/`, method: 'POST', headers: { 'content-type': mp.type, 'x-api-key': 'bench' }, body: mp.body },
-    { name: '(c) admin GET /__admin/clock', url: `${sb}/__admin/clock`, method: 'GET' }
-  ]
-  if (paths.has('/oz/v1/face/pattern/extract')) {
-    targets.push({ name: 'oz POST /v1/face/pattern/extract (100 KB JPEG)', url: `${sb}/oz/v1/face/pattern/extract`, method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: img })
-  }
-  if (paths.has('/fpt/session/init')) {
-    targets.push({ name: 'fpt POST /session/init', url: `${sb}/fpt/session/init`, method: 'POST', headers: { 'api-key': 'bench', client_uuid: 'bench-client', 'device-type': 'api' } })
-  }
-  if (paths.has('/weber/api/v1/services')) {
-    targets.push({ name: 'weber GET /api/v1/services', url: `${sb}/weber/api/v1/services`, method: 'GET' })
-  }
-
-  console.log(`autocannon: ${connections} connections, ${duration} s per target, servers in a child process on 127.0.0.1; JPEG ${img.length} bytes`)
-  const rows: Row[] = []
-  for (const t of targets) {
-    const row = await run(t)
-    rows.push(row)
-    console.log(`  done: ${t.name}`)
-  }
-  child.send('stop')
-  const base = rows[0] as Row
-  const pad = (s: string, n: number): string => s.padEnd(n)
-  console.log(`\n${pad('target', 52)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('req/s vs (a)', 14)}non-2xx/errors`)
-  for (const r of rows) {
-    console.log(`${pad(r.name, 52)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 9)}${pad(String(r.p99), 9)}${pad((r.rps / base.rps).toFixed(3), 14)}${r.non2xx}/${r.errors}`)
+  const o = options(process.argv.slice(2))
+  ensureBuilt()
+  const tmp = mkdtempSync(join(tmpdir(), 'ekyc-bench-'))
+  try {
+    const report = o.profile !== undefined ? await profileRun(o, tmp) : await fullRun(o, tmp)
+    process.stdout.write(render(report) + '\n')
+    if (o.json !== undefined) writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n')
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
   }
 }
 
-main().catch((err: unknown) => { console.error(err); process.exit(1) })
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
