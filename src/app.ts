@@ -4,7 +4,7 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { z } from 'zod'
-import { adminPlugin } from './core/admin.js'
+import { adminPlugin } from './core/admin/index.js'
 import { registerBodyGuard } from './core/body-guard.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
