@@ -26,8 +26,12 @@ export interface OperationSpec {
   errors: readonly string[]
 }
 
-/** Failure kind (or group, or `default`) → catalogue code. See failures.ts for the kinds. */
-export type FailureMap = Partial<Record<Failure | FailureGroup | 'default', string>>
+/**
+ * Failure kind (or group, or `default`) → catalogue code. See failures.ts for the kinds. `internal`,
+ * in an operation's map, overrides the vendor's internal error for that operation (a vendor whose
+ * processors each have their own, e.g. Oz's BPE-001001 and LDE-001001).
+ */
+export type FailureMap = Partial<Record<Failure | FailureGroup | 'default' | 'internal', string>>
 
 /**
  * How the vendor answers what core detects before its code runs (a body too large, malformed JSON,
