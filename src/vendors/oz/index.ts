@@ -11,6 +11,7 @@ import type { Miss, VendorModule } from '../../core/vendor/module.js'
 import { catalogue, codeFor, failures, familyOfPath, OPERATIONS, ozError } from './errors.js'
 import { routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type OzSettings } from './schemas.js'
+import { inspect } from './state.js'
 
 /**
  * A known path with another method is *-002002 with HTTP 400, never 405 (oz-api-lite.md, error
@@ -31,6 +32,8 @@ export const oz: VendorModule<OzSettings> = {
   prefix: '/oz',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
+  // No tables (API Lite keeps nothing): the state shown is the callbacks core holds for Oz (state.ts).
+  store: { spec: { migrations: [], tables: [] }, open: () => undefined, inspect },
   catalogue,
   operations: OPERATIONS,
   outcome: outcomeSchema,
