@@ -6,6 +6,7 @@
 import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fastifyErrorCode, KindError } from './errors.js'
+import { boundaryOf, PartHeaderScanner } from './part-headers.js'
 
 export interface MultipartLimits {
   /** Largest file part, in bytes. */
@@ -25,6 +26,12 @@ export interface MultipartFile {
   filename: string | undefined
   /** The part's declared content type (busboy's default text/plain when absent). */
   mimetype: string
+  /**
+   * The part's Content-Type as the client declared it (media type, lower case), or undefined when
+   * the part has no Content-Type header (where `mimetype` says text/plain). Read from the raw part
+   * headers (part-headers.ts); when they cannot be read, a text/plain `mimetype` counts as undeclared.
+   */
+  declaredType: string | undefined
   data: Buffer
 }
 
@@ -93,24 +100,53 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     throw new MultipartError('body-too-large', `the body has ${announced} bytes; at most ${limit} are accepted`)
   }
   const body: MultipartBody = { fields: Object.create(null) as Record<string, unknown[]>, files: [] }
+  const scanner = scanPartHeaders(request)
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         const data = await part.toBuffer()
-        body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, data })
+        const declaredType = declared(part.mimetype, scanner?.next(part.fieldname))
+        body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, declaredType, data })
       } else {
         if (part.valueTruncated) throw new MultipartError('field-too-large', `the text part "${part.fieldname}" is too large`)
+        scanner?.next(part.fieldname)
         ;(body.fields[part.fieldname] ??= []).push(part.value)
       }
     }
   } catch (err) {
     throw mapError(err)
+  } finally {
+    scanner?.stop()
   }
   request.call.recordBody({
     fields: body.fields,
     files: body.files.map((f) => ({ field: f.field, filename: f.filename ?? null, mimetype: f.mimetype, content: f.data }))
   })
   return body
+}
+
+/**
+ * Watch the raw body for the part headers as busboy reads it (the same chunks, in the same order:
+ * the listener is added before @fastify/multipart pipes the request into busboy, and flowing starts
+ * on the next tick, so no chunk is missed).
+ */
+function scanPartHeaders (request: FastifyRequest): { next: (name: string) => string | undefined, stop: () => void } | undefined {
+  const boundary = boundaryOf(request.headers['content-type'])
+  if (boundary === undefined) return undefined
+  const scanner = new PartHeaderScanner(boundary)
+  const onData = (chunk: Buffer): void => { scanner.push(chunk) }
+  request.raw.on('data', onData)
+  return { next: (name) => scanner.next(name), stop: () => { request.raw.off('data', onData) } }
+}
+
+/**
+ * What a part declares: busboy's reading of its Content-Type, or undefined when the raw headers
+ * show it has none. When they could not be read, busboy's text/plain default counts as undeclared.
+ */
+function declared (mimetype: string, scanned: string | undefined): string | undefined {
+  if (scanned === '') return undefined
+  if (scanned !== undefined) return mimetype
+  return mimetype === 'text/plain' ? undefined : mimetype
 }
 
 /** The first text value of a field, if any. */

@@ -66,15 +66,28 @@ export async function decodeSample (ctx: { images: ImageDecoder, settings: OzSet
 }
 
 /**
- * Declared part types each role accepts (vendor-notes §5: a sample sent as application/octet-stream
- * is BPE-002005). `text/plain` is busboy's value for a part without a Content-Type header, and also
- * what the document's `Content_type` typo (§6.36) amounts to, since the parser does not read that
- * header: such parts are accepted as undeclared.
+ * Whether a part declares a text type: never an image, a video, an archive or a template
+ * (vendor-notes, "Added in the second round": text/* where media or a template is expected is the
+ * wrong kind of input, on every method).
  */
-function partTypeAllowed (role: Role, mimetype: string): boolean {
-  const type = mimetype.toLowerCase()
-  if (type === 'text/plain') return true
-  return role === 'sample' ? isImageType(type) : type === 'application/octet-stream'
+export function isTextType (declared: string | undefined): boolean {
+  return declared?.startsWith('text/') === true
+}
+
+/**
+ * Declared part types each role accepts (vendor-notes §5: a sample sent as application/octet-stream
+ * is BPE-002005): a sample is image/*, a template application/octet-stream. A part that declares
+ * nothing is accepted for either role, and so is one with the document's `Content_type` typo
+ * (§6.36): that header is not Content-Type, so the part declares nothing.
+ */
+function partTypeAllowed (role: Role, declared: string | undefined): boolean {
+  if (declared === undefined) return true
+  return role === 'sample' ? isImageType(declared) : declared === 'application/octet-stream'
+}
+
+/** The family's part-type error for a part of the wrong declared type. */
+export function wrongPartType (family: Family, file: MultipartFile, expected: string): ReturnType<typeof ozError> {
+  return ozError('part-type', family, `part "${file.field}" has Content-Type ${file.declaredType ?? '(none)'}; ${expected}`)
 }
 
 export interface Part { field: string, filename: string | undefined, bytes: Buffer }
@@ -84,8 +97,8 @@ export class Parts {
   constructor (readonly body: MultipartBody, readonly base64: boolean, readonly family: Family) {}
 
   private check (file: MultipartFile, role: Role): Part {
-    if (!partTypeAllowed(role, file.mimetype)) {
-      throw ozError('part-type', this.family, `part "${file.field}" has Content-Type ${file.mimetype}; a ${role} is ${role === 'sample' ? 'image/jpeg or image/png' : 'application/octet-stream'}`)
+    if (!partTypeAllowed(role, file.declaredType)) {
+      throw wrongPartType(this.family, file, `a ${role} is ${role === 'sample' ? 'image/jpeg or image/png' : 'application/octet-stream'}`)
     }
     return { field: file.field, filename: file.filename, bytes: fromTransfer(file.data, this.base64, role, this.family) }
   }

@@ -9,7 +9,7 @@ import { isMp4, Mp4Error, readMp4, type Mp4Info } from '../../core/media/mp4.js'
 import { isZip, readZip, ZipError, type ZipEntry } from '../../core/media/zip.js'
 import type { MultipartFile } from '../../core/multipart.js'
 import { ozError } from './errors.js'
-import { decodeSample, fromTransfer } from './input.js'
+import { decodeSample, fromTransfer, isTextType, wrongPartType } from './input.js'
 import { DetectPayload, type DetectPayloadValue, type OzSettings } from './schemas.js'
 
 /** What reading needs: the image decoder and the limits (a Call has both). */
@@ -111,10 +111,13 @@ async function readArchive (ctx: MediaContext, head: Head, what: string, wantBes
 }
 
 /**
- * A media part, read for what its bytes are: the declared part type is not checked (vendor-notes,
- * Oz rulings). Images within max_sample_bytes; videos and archives within max_media_bytes.
+ * A media part, read for what its bytes are: any declared media type is accepted (vendor-notes, Oz
+ * rulings; the document's example declares multipart/form-data), but a text type is the wrong kind
+ * of input (LDE-002005, second-round ruling). Images within max_sample_bytes; videos and archives
+ * within max_media_bytes.
  */
 export async function readMedia (ctx: MediaContext, file: MultipartFile, base64: boolean, wantBest: boolean): Promise<ReadMedia> {
+  if (isTextType(file.declaredType)) throw wrongPartType('LDE', file, 'a media is an image, a video or a zip archive, never text')
   const what = `media "${file.field}"`
   const bytes = fromTransfer(file.data, base64, 'sample', 'LDE')
   const head: Head = { key: file.field, filename: file.filename, bytes, md5: md5(bytes) }

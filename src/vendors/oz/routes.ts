@@ -11,7 +11,7 @@ import { header, mediaTypeOf, type HeaderMap } from '../../core/http.js'
 import { readMultipart } from '../../core/multipart.js'
 import type { Call } from '../../core/vendor/call.js'
 import type { VendorKit } from '../../core/vendor/kit.js'
-import { ozError } from './errors.js'
+import { catalogue, OPERATIONS, ozError } from './errors.js'
 import type { PartsInput, RawBody } from './input.js'
 import {
   CompareBody, CompareNBody, CompareNResult, CompareResult, DetectBody, DetectResponse, ExtractAndCompareBody, ExtractAndCompareNBody,
@@ -24,7 +24,40 @@ import * as status from './service/status.js'
 type OzKit = VendorKit<OzSettings, undefined>
 type App = ReturnType<FastifyInstance['withTypeProvider']>
 
-const errors = { 400: OzError, 500: OzError }
+/** A JSON answer with its description (OpenAPI: every response says what it is, in the vendor's words). */
+function json (description: string, schema: unknown): { description: string, content: Record<string, { schema: unknown }> } {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+/**
+ * The operation's error answers, each status described by the rows of the document's error table
+ * the operation can answer (errors.ts, OPERATIONS), in the document's words.
+ */
+function refusals (operationId: string): Record<number, ReturnType<typeof json>> {
+  const op = OPERATIONS[operationId]
+  const processor = op?.family === 'LDE' ? 'liveness' : 'biometric'
+  const out: Record<number, ReturnType<typeof json>> = {}
+  for (const status of [400, 500]) {
+    // In the document's table order.
+    const rows = catalogue.codes.filter((c) => op?.errors.includes(c) === true && catalogue.entries[c].status === status)
+    if (rows.length === 0) continue
+    const list = rows.map((c) => `${c} (${catalogue.entries[c].message})`).join(', ')
+    out[status] = json(`The ${processor} processor's error, as {"code", "message"}: ${list}`, OzError)
+  }
+  return out
+}
+
+/** A route's responses: its success, then its refusals. */
+function responses (operationId: string, ok: unknown): Record<number, unknown> {
+  return { 200: ok, ...refusals(operationId) }
+}
+
+const HEALTH = (processor: string): ReturnType<typeof json> =>
+  json(`The ${processor} processor status: 0 – the ${processor} processor is working correctly; 3 – the ${processor} processor is inoperative.`, Health)
+const COMPARED = (what: string): ReturnType<typeof json> =>
+  json(`The result of comparing ${what}: score, and decision, the recommended solution based on the score (approved: the faces match; operator_required: additional operator verification is required; declined: the faces don't match).`, CompareResult)
+const COMPARED_N = (what: string): ReturnType<typeof json> =>
+  json(`The result of the 1:N comparison: a list of N comparison results, the Nth for ${what}, each with the filename of its part, score and decision.`, CompareNResult)
 const tags = ['oz']
 const multipartTypes = ['multipart/form-data']
 const base64Note = ' With `Content-Transfer-Encoding: base64`, parts are sent (and templates returned) as base64 text.'
@@ -63,11 +96,11 @@ function sendMultipart (reply: FastifyReply, r: biometry.MultipartAnswer): Fasti
 
 function statusRoutes (app: App, kit: OzKit): void {
   app.get('/version', {
-    schema: { operationId: 'oz.version', tags, summary: 'Component version check', description: 'oz-api-lite.md, "version" (since 1.1.1).', response: { 200: Version, ...errors } }
+    schema: { operationId: 'oz.version', tags, summary: 'Component version check', description: 'oz-api-lite.md, "version" (since 1.1.1).', response: responses('oz.version', json('The versions of the components: core, the API Lite core version number; tfss, the TFSS version number; models, each model\'s name and version number.', Version)) }
   }, async (request) => status.version(kit.call(request)))
 
   app.get('/v1/face/pattern/health', {
-    schema: { operationId: 'oz.health', tags, summary: 'Biometric processor status check', description: 'status 0: working correctly; 3: inoperative.', response: { 200: Health, ...errors } }
+    schema: { operationId: 'oz.health', tags, summary: 'Biometric processor status check', description: 'status 0: working correctly; 3: inoperative.', response: responses('oz.health', HEALTH('biometric')) }
   }, async (request) => status.health(kit.call(request)))
 }
 
@@ -89,7 +122,7 @@ interface PartsRoute<T> {
  */
 function partsRoute<T> (app: App, kit: OzKit, multipartOnly: { hook: ReturnType<OzKit['precheck']>['hook'] }, r: PartsRoute<T>): void {
   app.post(r.path, {
-    schema: { operationId: r.operationId, tags, summary: r.summary, description: r.description + base64Note, consumes: multipartTypes, headers: TransferHeaders, body: r.body, response: { 200: r.ok, ...errors } },
+    schema: { operationId: r.operationId, tags, summary: r.summary, description: r.description + base64Note, consumes: multipartTypes, headers: TransferHeaders, body: r.body, response: responses(r.operationId, r.ok) },
     onRequest: multipartOnly.hook
   }, async (request, reply) => {
     const answer = await r.run(kit.call(request), await partsOf(request))
@@ -107,7 +140,7 @@ function biometryRoutes (app: App, kit: OzKit): void {
       consumes: ['image/jpeg', 'image/png'],
       headers: TransferHeaders,
       body: ExtractBody,
-      response: { 200: TemplateResponse, ...errors }
+      response: responses('oz.extract', TemplateResponse)
     }
   }, async (request, reply) => sendTemplate(reply, await biometry.extract(kit.call(request), rawBody(request))))
 
@@ -115,7 +148,7 @@ function biometryRoutes (app: App, kit: OzKit): void {
     if (mediaTypeOf(header(headers, 'content-type')) !== 'multipart/form-data') throw ozError('content-type', 'BPE', 'the body must be multipart/form-data')
   })
   const route = <T>(r: PartsRoute<T>): void => { partsRoute(app, kit, multipartOnly, r) }
-  route({ path: '/v1/face/pattern/compare', operationId: 'oz.compare', summary: 'Comparison of two biometric templates', description: 'Parts bio_feature and bio_template.', body: CompareBody, ok: CompareResult, run: biometry.compare })
+  route({ path: '/v1/face/pattern/compare', operationId: 'oz.compare', summary: 'Comparison of two biometric templates', description: 'Parts bio_feature and bio_template.', body: CompareBody, ok: COMPARED('two templates'), run: biometry.compare })
   route({
     path: '/v1/face/pattern/verify',
     operationId: 'oz.verify',
@@ -126,15 +159,15 @@ function biometryRoutes (app: App, kit: OzKit): void {
     run: biometry.verify,
     send: sendMultipart
   })
-  route({ path: '/v1/face/pattern/extract_and_compare', operationId: 'oz.extract_and_compare', summary: 'Extraction and comparison of templates from two images', description: 'Parts sample_1 and sample_2.', body: ExtractAndCompareBody, ok: CompareResult, run: biometry.extractAndCompare })
-  route({ path: '/v1/face/pattern/compare_n', operationId: 'oz.compare_n', summary: '1:N biometric template comparison', description: 'Part template_1, and one templates_n part (with a filename) per template; results in input order.', body: CompareNBody, ok: CompareNResult, run: biometry.compareN })
-  route({ path: '/v1/face/pattern/verify_n', operationId: 'oz.verify_n', summary: '1:N biometric verification', description: 'Part sample_1 (image), and one templates_n part (with a filename) per template; results in input order.', body: VerifyNBody, ok: CompareNResult, run: biometry.verifyN })
-  route({ path: '/v1/face/pattern/extract_and_compare_n', operationId: 'oz.extract_and_compare_n', summary: '1:N template extraction and comparison', description: 'Part sample_1 (image), and one samples_n part (with a filename) per image; results in input order.', body: ExtractAndCompareNBody, ok: CompareNResult, run: biometry.extractAndCompareN })
+  route({ path: '/v1/face/pattern/extract_and_compare', operationId: 'oz.extract_and_compare', summary: 'Extraction and comparison of templates from two images', description: 'Parts sample_1 and sample_2.', body: ExtractAndCompareBody, ok: COMPARED('the two extracted templates'), run: biometry.extractAndCompare })
+  route({ path: '/v1/face/pattern/compare_n', operationId: 'oz.compare_n', summary: '1:N biometric template comparison', description: 'Part template_1, and one templates_n part (with a filename) per template; results in input order.', body: CompareNBody, ok: COMPARED_N('the main and Nth templates'), run: biometry.compareN })
+  route({ path: '/v1/face/pattern/verify_n', operationId: 'oz.verify_n', summary: '1:N biometric verification', description: 'Part sample_1 (image), and one templates_n part (with a filename) per template; results in input order.', body: VerifyNBody, ok: COMPARED_N('the template derived from the main image and the Nth template'), run: biometry.verifyN })
+  route({ path: '/v1/face/pattern/extract_and_compare_n', operationId: 'oz.extract_and_compare_n', summary: '1:N template extraction and comparison', description: 'Part sample_1 (image), and one samples_n part (with a filename) per image; results in input order.', body: ExtractAndCompareNBody, ok: COMPARED_N('the main and Nth images'), run: biometry.extractAndCompareN })
 }
 
 function livenessRoutes (app: App, kit: OzKit): void {
   app.get('/v1/face/liveness/health', {
-    schema: { operationId: 'oz.liveness_health', tags, summary: 'Liveness processor status check', description: 'status 0: working correctly; 3: inoperative.', response: { 200: Health, ...errors } }
+    schema: { operationId: 'oz.liveness_health', tags, summary: 'Liveness processor status check', description: 'status 0: working correctly; 3: inoperative.', response: responses('oz.liveness_health', HEALTH('liveness')) }
   }, async (request) => status.health(kit.call(request)))
 
   app.post('/v1/face/liveness/detect', {
@@ -146,7 +179,7 @@ function livenessRoutes (app: App, kit: OzKit): void {
       consumes: ['image/jpeg', 'image/png', 'multipart/form-data'],
       headers: TransferHeaders,
       body: DetectBody,
-      response: { 200: DetectResponse, ...errors }
+      response: responses('oz.detect', json('An image body: {passed, score}, score being the probability of an attack (passed is false when it is above the threshold). A multipart body: the folder document, with its media, one QUALITY analysis per requested analysis with the confidence_spoofing of each media, and each resolution (DECLINED when a score is higher than threshold_spoofing, else SUCCESS).', DetectResponse))
     }
   }, async (request) => await detect(kit.call(request), await detectInput(request)))
 }

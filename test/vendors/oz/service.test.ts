@@ -21,13 +21,13 @@ const call = (operation: string, opts: Opts = {}): TestCall<OzSettings, undefine
 
 interface PartSpec { name: string, data: Buffer | string, filename?: string, type?: string }
 
-/** Parts as readMultipart hands them over; a part without `type` is undeclared (busboy: text/plain). */
+/** Parts as readMultipart hands them over; a part without `type` declares none (busboy says text/plain). */
 function parts (...specs: PartSpec[]): { body: MultipartBody, base64: boolean } {
   return {
     base64: false,
     body: {
       fields: {},
-      files: specs.map((p) => ({ field: p.name, filename: p.filename, mimetype: p.type ?? 'text/plain', data: Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data) }))
+      files: specs.map((p) => ({ field: p.name, filename: p.filename, mimetype: p.type ?? 'text/plain', declaredType: p.type, data: Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data) }))
     }
   }
 }
@@ -210,6 +210,16 @@ t.test('BPE-002005 Invalid Content-Type of the multiparted HTTP request part: a 
   t.match(sample.body, { code: 'BPE-002005' })
 })
 
+t.test('BPE-002005: a template or a sample declared text/plain is the wrong kind of input; one that declares nothing is read', async (t) => {
+  const img = await picture(1)
+  const a = await templateOf(img)
+  const text = await refusal(oz, 'oz.compare', async () => await compare(call('compare'), parts({ name: 'bio_feature', data: a }, { name: 'bio_template', data: a, type: 'text/plain' })))
+  t.match(text.body, { code: 'BPE-002005' })
+  const sample = await refusal(oz, 'oz.extract_and_compare', async () => await extractAndCompare(call('extract_and_compare'), parts({ name: 'sample_1', data: img }, { name: 'sample_2', data: img, type: 'text/plain' })))
+  t.match(sample.body, { code: 'BPE-002005' })
+  t.same(await compare(call('compare'), pair(a, a)), { score: 1, decision: 'approved' }, 'undeclared parts')
+})
+
 // ---- detect ----
 
 const detectImage = async (opts: Opts, image: Buffer): Promise<DetectResultValue> =>
@@ -312,6 +322,16 @@ t.test('LDE-002004 Failed to extract the biometric sample: no media, a duplicate
 t.test('LDE-002005 Invalid Content-Type of the multiparted HTTP request part: a payload that is not JSON', async (t) => {
   const r = await refusal(oz, 'oz.detect', async () => await folder({}, { name: 'm', data: await picture(1) }, { name: 'payload', data: '{"analyses": [' }))
   t.match(r.body, { code: 'LDE-002005' })
+})
+
+t.test('LDE-002005: a media part declared text/* is refused; any other declared type is read by its bytes', async (t) => {
+  const img = await picture(1)
+  for (const type of ['text/plain', 'text/html']) {
+    const r = await refusal(oz, 'oz.detect', async () => await folder({}, { name: 'm', data: img, type }))
+    t.match(r.body, { code: 'LDE-002005' }, type)
+  }
+  const f = await folder({}, { name: 'a', data: img, type: 'video/mp4' }, { name: 'b', data: img, type: 'multipart/form-data' }, { name: 'c', data: img })
+  t.same(f.media.map((m) => m.media_type), ['IMAGE_FOLDER', 'IMAGE_FOLDER', 'IMAGE_FOLDER'])
 })
 
 t.test('LDE-001001 Liveness detection processor internal error, chosen by a scenario, is HTTP 500', async (t) => {
