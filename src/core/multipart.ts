@@ -7,6 +7,7 @@ import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { guardMultipart } from './body-guard.js'
 import { fastifyErrorCode, KindError } from './errors.js'
+import { boundaryOf, PartHeaderScanner } from './part-headers.js'
 
 export interface MultipartLimits {
   /** Largest file part, in bytes. */
@@ -26,6 +27,12 @@ export interface MultipartFile {
   filename: string | undefined
   /** The part's declared content type (busboy's default text/plain when absent). */
   mimetype: string
+  /**
+   * The part's Content-Type as the client declared it (media type, lower case), or undefined when
+   * the part has no Content-Type header (where `mimetype` says text/plain). Read from the raw part
+   * headers (part-headers.ts); when they cannot be read, a text/plain `mimetype` counts as undeclared.
+   */
+  declaredType: string | undefined
   data: Buffer
 }
 
@@ -94,17 +101,18 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     throw new MultipartError('body-too-large', `the body has ${announced} bytes; at most ${limit} are accepted`)
   }
   const body: MultipartBody = { fields: Object.create(null) as Record<string, unknown[]>, files: [] }
-  const parts = request.parts()[Symbol.asyncIterator]()
-  const first = parts.next() // the parser starts reading the request here
-  const unguard = guardMultipart(request.raw, request.server.bodyTimeoutMs)
+  const boundary = boundaryOf(request.headers['content-type'])
+  const scanner = boundary === undefined ? undefined : new PartHeaderScanner(boundary)
+  const unguard = guardMultipart(request.raw, request.server.bodyTimeoutMs, scanner)
   try {
-    for (let next = await first; next.done !== true; next = await parts.next()) {
-      const part = next.value
+    for await (const part of request.parts()) {
       if (part.type === 'file') {
         const data = await part.toBuffer()
-        body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, data })
+        const declaredType = declared(part.mimetype, scanner?.next(part.fieldname))
+        body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, declaredType, data })
       } else {
         if (part.valueTruncated) throw new MultipartError('field-too-large', `the text part "${part.fieldname}" is too large`)
+        scanner?.next(part.fieldname)
         ;(body.fields[part.fieldname] ??= []).push(part.value)
       }
     }
@@ -118,6 +126,16 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     files: body.files.map((f) => ({ field: f.field, filename: f.filename ?? null, mimetype: f.mimetype, content: f.data }))
   })
   return body
+}
+
+/**
+ * What a part declares: busboy's reading of its Content-Type, or undefined when the raw headers
+ * show it has none. When they could not be read, busboy's text/plain default counts as undeclared.
+ */
+function declared (mimetype: string, scanned: string | undefined): string | undefined {
+  if (scanned === '') return undefined
+  if (scanned !== undefined) return mimetype
+  return mimetype === 'text/plain' ? undefined : mimetype
 }
 
 /** The first text value of a field, if any. */

@@ -27,24 +27,26 @@ export interface OutboundResult {
   skipped?: string
 }
 
-/** A callback still running (GET /__admin/state shows them), read-only. */
+/** A call still being delivered (or waiting to retry), as the admin API and the dashboard show it. */
 export interface PendingCallback {
+  /** Unique in the process: `callback-<n>`. */
+  id: string
+  namespace: string
   vendor: string
   operation: string
   url: string
-  /** When it was started, on the namespace's virtual clock. */
-  since: string
-  /** Attempts made so far (the first one included once it has started). */
+  /** Attempts made so far, the one in flight included (0 before the first starts). */
   attempts: number
+  /** When the call was asked for, on the namespace's virtual clock (ISO-8601). */
+  started: string
 }
-
-interface Running { call: OutboundRequest, since: string, attempts: number }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 export class Outbound {
   private readonly inFlight = new Set<Promise<unknown>>()
-  private readonly running = new Set<Running>()
+  private readonly pendingCalls = new Map<string, PendingCallback>()
+  private counter = 0
 
   constructor (
     private readonly settings: CoreSettings['callbacks'],
@@ -71,26 +73,32 @@ export class Outbound {
 
   /** Start the call in the background; the returned promise never rejects. */
   post (call: OutboundRequest): Promise<OutboundResult> {
-    const state: Running = { call, since: call.time(), attempts: 0 }
-    this.running.add(state)
-    const p: Promise<OutboundResult> = this.run(call, state)
+    const entry: PendingCallback = {
+      id: `callback-${++this.counter}`,
+      namespace: call.namespace,
+      vendor: call.vendor,
+      operation: call.operation,
+      url: call.url,
+      attempts: 0,
+      started: call.time()
+    }
+    this.pendingCalls.set(entry.id, entry)
+    const p: Promise<OutboundResult> = this.run(call, entry)
       .catch((err: unknown) => {
         this.log.error({ err }, 'callback failed unexpectedly')
         return { delivered: false, attempts: 0, status: undefined }
       })
       .finally(() => {
         this.inFlight.delete(p)
-        this.running.delete(state)
+        this.pendingCalls.delete(entry.id)
       })
     this.inFlight.add(p)
     return p
   }
 
-  /** The namespace's callbacks still running, oldest first. */
-  pending (namespace: string): PendingCallback[] {
-    return [...this.running].filter((r) => r.call.namespace === namespace).map((r) => ({
-      vendor: r.call.vendor, operation: r.call.operation, url: r.call.url, since: r.since, attempts: r.attempts
-    }))
+  /** The calls of a vendor in a namespace not yet delivered or given up, oldest first (copies: read-only). */
+  pending (namespace: string, vendor: string): PendingCallback[] {
+    return [...this.pendingCalls.values()].filter((c) => c.namespace === namespace && c.vendor === vendor).map((c) => ({ ...c }))
   }
 
   /** Wait for callbacks still running (at shutdown, and in tests). */
@@ -114,7 +122,7 @@ export class Outbound {
     })
   }
 
-  private async run (call: OutboundRequest, state: Running): Promise<OutboundResult> {
+  private async run (call: OutboundRequest, entry: PendingCallback): Promise<OutboundResult> {
     const refusal = this.refusal(call.url)
     if (refusal !== undefined) {
       this.record(call, 0, performance.now(), JSON.stringify({ skipped: refusal }))
@@ -125,7 +133,7 @@ export class Outbound {
     for (let i = 0; i <= this.settings.retries; i++) {
       if (i > 0) await sleep(100 * 2 ** (i - 1))
       attempts++
-      state.attempts = attempts
+      entry.attempts = attempts
       const started = performance.now()
       try {
         const res = await fetch(call.url, {

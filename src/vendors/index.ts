@@ -4,9 +4,11 @@
  */
 import type { VendorModule } from '../core/vendor/module.js'
 import { gtriip } from './gtriip/index.js'
+import { oz } from './oz/index.js'
 import { riset } from './riset/index.js'
 
 export const vendors: ReadonlyArray<VendorModule<any, any>> = [
   gtriip,
-  riset
+  riset,
+  oz
 ]

@@ -53,6 +53,11 @@ export function failureCode (table: FailureTable, failure: Failure, operation: s
   return inMap(operation === undefined ? undefined : table.byOperation?.[operation], failure) ?? inMap(table.vendor, failure)
 }
 
+/** The vendor's internal error on an operation: the operation's own `internal`, else the vendor's. */
+export function internalCode (table: FailureTable, operation: string | undefined): string {
+  return (operation === undefined ? undefined : table.byOperation?.[operation]?.internal) ?? table.internal
+}
+
 /** A client that went away mid-request is not a failure of the sandbox (issue: log it at debug). */
 export function isClientGone (err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
@@ -76,7 +81,7 @@ export function vendorAnswer (spec: ErrorHandlerSpec, err: unknown, operation: s
   if (isClientGone(err)) log.debug({ err }, `${spec.vendor}: the client went away`)
   else if (isStoreFault(err)) spec.onStoreFault(err)
   else log.error({ err }, `${spec.vendor}: unexpected failure, answered as the vendor's internal error`)
-  return spec.catalogue.render(spec.catalogue.error(spec.failures.internal), operation)
+  return spec.catalogue.render(spec.catalogue.error(internalCode(spec.failures, operation)), operation)
 }
 
 export function vendorErrorHandler (spec: ErrorHandlerSpec): (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply {

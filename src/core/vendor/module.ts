@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import type { DB, StoreSpec } from '../db.js'
 import type { Catalogue, ErrorDetail, RenderedError, VendorError } from '../errors.js'
+import type { PendingCallback } from '../outbound.js'
 import type { Failure, FailureGroup } from './failures.js'
 import type { VendorKit } from './kit.js'
 import type { RouteIndex } from './routes.js'
@@ -26,8 +27,12 @@ export interface OperationSpec {
   errors: readonly string[]
 }
 
-/** Failure kind (or group, or `default`) → catalogue code. See failures.ts for the kinds. */
-export type FailureMap = Partial<Record<Failure | FailureGroup | 'default', string>>
+/**
+ * Failure kind (or group, or `default`) → catalogue code. See failures.ts for the kinds. `internal`,
+ * in an operation's map, overrides the vendor's internal error for that operation (a vendor whose
+ * processors each have their own, e.g. Oz's BPE-001001 and LDE-001001).
+ */
+export type FailureMap = Partial<Record<Failure | FailureGroup | 'default' | 'internal', string>>
 
 /**
  * How the vendor answers what core detects before its code runs (a body too large, malformed JSON,
@@ -63,13 +68,23 @@ export interface StateItem {
   fields: Record<string, string | number | boolean | null>
 }
 
+/** What core holds for a vendor in a namespace besides the vendor's own store (read-only copies). */
+export interface InspectContext {
+  /** The vendor's callbacks in the namespace still being delivered or retried (core/outbound.ts). */
+  callbacks: readonly PendingCallback[]
+}
+
+/**
+ * The vendor's state. A vendor without tables of its own (Oz) declares an empty spec and still has
+ * `inspect`, to show what core holds for it (its callbacks).
+ */
 export interface VendorStore<St> {
   /** Tables (each keyed by namespace) and their migrations. */
   spec: StoreSpec
   /** The vendor's store object, created once per app on the shared database. */
   open: (db: DB) => St
-  /** The namespace's live state that time acts on (sessions, tokens...), for the admin API; read-only. */
-  inspect?: (store: St, namespace: string, nowMs: number) => StateItem[]
+  /** The namespace's live state that time acts on (sessions, tokens, callbacks...), for the admin API; read-only. */
+  inspect?: (store: St, namespace: string, nowMs: number, context: InspectContext) => StateItem[]
 }
 
 export interface VendorModule<S = unknown, St = undefined> {

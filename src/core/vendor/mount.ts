@@ -128,5 +128,5 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
   }
   app.register(scope, { prefix })
   const inspect = mod.store?.inspect
-  return inspect === undefined ? undefined : (namespace, nowMs) => inspect(store, namespace, nowMs)
+  return inspect === undefined ? undefined : (namespace, nowMs) => inspect(store, namespace, nowMs, { callbacks: core.outbound.pending(namespace, mod.id) })
 }

@@ -5,7 +5,7 @@
  */
 import type { RouteOptions } from 'fastify'
 
-interface Entry { method: string, pattern: RegExp }
+interface Entry { method: string, path: string, pattern: RegExp }
 
 /** Route patterns (`/api/v1/services/:id`, `/*`) compiled once, when the route is registered. */
 function compile (url: string): RegExp {
@@ -26,7 +26,7 @@ export class RouteIndex {
   add (method: string, url: string): void {
     const local = url.startsWith(this.prefix) ? url.slice(this.prefix.length) || '/' : url
     if (local.endsWith('*')) return // catch-alls (preflight) never make a path "known"
-    this.entries.push({ method, pattern: compile(local) })
+    this.entries.push({ method, path: local, pattern: compile(local) })
   }
 
   /** The methods routes take at this vendor-local path ([] when none matches). */
@@ -34,6 +34,11 @@ export class RouteIndex {
     const out: string[] = []
     for (const e of this.entries) if (e.pattern.test(path) && !out.includes(e.method)) out.push(e.method)
     return out
+  }
+
+  /** Every registered (method, vendor-local path pattern), in registration order (e.g. for a note listing the API). */
+  list (): Array<{ method: string, path: string }> {
+    return this.entries.map(({ method, path }) => ({ method, path }))
   }
 }
 

@@ -5,29 +5,24 @@
  * ids are temporary. See README.md in this folder for what is emulated.
  * @see ../../core/README.md
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { registerRawParser } from '../../core/body.js'
-import { fastifyErrorCode } from '../../core/errors.js'
-import { ImageError } from '../../core/images.js'
-import { MultipartError, registerMultipart } from '../../core/multipart.js'
-import { operationOf, type VendorModule } from '../../core/vendor.js'
-import { catalogue, ozError, type Family } from './errors.js'
-import { PATHS, routes } from './routes.js'
+import { registerMultipart } from '../../core/multipart.js'
+import type { Miss, VendorModule } from '../../core/vendor/module.js'
+import { catalogue, codeFor, failures, familyOfPath, OPERATIONS, ozError } from './errors.js'
+import { routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type OzSettings } from './schemas.js'
+import { inspect } from './state.js'
 
-const OPERATIONS = [
-  'oz.version', 'oz.health', 'oz.extract', 'oz.compare', 'oz.verify', 'oz.extract_and_compare',
-  'oz.compare_n', 'oz.verify_n', 'oz.extract_and_compare_n', 'oz.liveness_health', 'oz.detect'
-] as const
-
-/** Operations whose parts are all templates: a part they cannot take is a template failure. */
-const TEMPLATE_ONLY = new Set(['oz.compare', 'oz.compare_n'])
-/** Operations whose body is raw bytes (an image): a body over the limit is an unreadable sample. */
-const RAW_BODY = new Set(['oz.extract', 'oz.detect'])
-
-function familyOf (request: FastifyRequest): Family {
-  const op = operationOf(request) ?? ''
-  return op === 'oz.detect' || op === 'oz.liveness_health' ? 'LDE' : 'BPE'
+/**
+ * A known path with another method is *-002002 with HTTP 400, never 405 (oz-api-lite.md, error
+ * tables; vendor-notes §5). An unknown path: 404 in the same shape (README, "Divergences").
+ */
+function notFound ({ path, allowed, routes }: Miss): ReturnType<typeof ozError> {
+  const family = familyOfPath(path)
+  const shown = (method: string): boolean => method !== 'HEAD' // Fastify's automatic HEAD of each GET
+  if (allowed.length > 0) return ozError('method', family, `${path} takes ${allowed.filter(shown).join(', ')} only`)
+  const api = routes.list().filter((r) => shown(r.method)).map((r) => `${r.method} ${r.path}`).join(', ')
+  return catalogue.error(codeFor('method', family), { status: 404, note: `no such path; the API is ${api}` })
 }
 
 export const oz: VendorModule<OzSettings> = {
@@ -37,11 +32,16 @@ export const oz: VendorModule<OzSettings> = {
   prefix: '/oz',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: { migrations: [], tables: [] },
-  scenarios: { operations: OPERATIONS, outcome: outcomeSchema },
+  // No tables (API Lite keeps nothing): the state shown is the callbacks core holds for Oz (state.ts).
+  store: { spec: { migrations: [], tables: [] }, open: () => undefined, inspect },
+  catalogue,
+  operations: OPERATIONS,
+  outcome: outcomeSchema,
+  failures,
+  notFound,
   cors: { headers: ['content-transfer-encoding'], methods: ['GET', 'POST'] },
-  plugin: async (app: FastifyInstance, { ctx }) => {
-    const s = ctx.settings
+  plugin: async (app, kit) => {
+    const s = kit.settings
     // Every body is read by the handlers: multipart by @fastify/multipart, everything else as raw
     // bytes, so a JSON or text body reaches the handler and gets the vendor's *-002001, not a parser error.
     app.removeAllContentTypeParsers()
@@ -59,44 +59,6 @@ export const oz: VendorModule<OzSettings> = {
       isPartAFile: () => true
     })
     registerRawParser(app, '*')
-
-    app.setErrorHandler(ctx.errorHandler({
-      catalogue,
-      map: (err, request) => {
-        const family = familyOf(request)
-        const op = operationOf(request) ?? ''
-        const role = TEMPLATE_ONLY.has(op) ? 'template' : 'sample'
-        if (err instanceof ImageError) return ozError('sample', family, err.message)
-        if (err instanceof MultipartError) {
-          if (err.kind.endsWith('too-large') || err.kind === 'too-many-parts') return ozError(role, family, err.message)
-          return ozError('content-type', family, `malformed multipart/form-data: ${err.message}`)
-        }
-        const code = fastifyErrorCode(err)
-        if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-          return RAW_BODY.has(op) ? ozError('sample', family, `the body is larger than ${BODY_LIMIT} bytes`) : ozError('content-type', family, 'the body must be multipart/form-data')
-        }
-        if (code?.startsWith('FST_ERR_CTP') === true || code === 'FST_ERR_VALIDATION') return ozError('content-type', family, err.message)
-        return undefined
-      },
-      internal: (_err, request) => ozError('internal', familyOf(request))
-    }))
-
-    // A known path with another method is *-002002 with HTTP 400, never 405 (oz-api-lite.md, error
-    // tables; vendor-notes §5). An unknown path: 404 in the same shape (README, "Divergences").
-    const known = new Map(PATHS.map((p) => [`${app.prefix}${p.path}`, p]))
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? ''
-      const hit = known.get(path)
-      if (hit !== undefined) {
-        return ctx.sendRendered(reply, catalogue.render(ozError('method', hit.family, `${hit.path} takes ${hit.method} only`)))
-      }
-      const family: Family = path.startsWith(`${app.prefix}/v1/face/liveness/`) ? 'LDE' : 'BPE'
-      return ctx.sendRendered(reply, catalogue.render(catalogue.error(family === 'LDE' ? 'LDE-002002' : 'BPE-002002', {
-        status: 404,
-        note: `no such path; the API is ${PATHS.map((p) => `${p.method} ${p.path}`).join(', ')}`
-      })))
-    })
-
-    routes(app, ctx)
+    routes(app, kit)
   }
 }

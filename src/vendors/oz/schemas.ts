@@ -142,12 +142,17 @@ export const DetectPayload = z.object({
 
 export type DetectPayloadValue = z.output<typeof DetectPayload>
 
+/**
+ * A multipart detect takes its media under any part names (the document: "Each media file should
+ * have a unique name, e.g., media_key1, media_key2"), and an optional `payload`: the parts are
+ * `payload` and any other name, as the server reads them.
+ */
 export const DetectBody = readByHandler(z.union([
   binary(`A single image: Content-Type image/jpeg or image/png. ${sampleDoc}`),
   z.object({
-    media_key1: binary('A media file (JPEG/PNG image, MP4 video, or a zip archive of images); any part name but payload, each unique.'),
-    payload: DetectPayload.describe('JSON text')
-  }).describe('multipart/form-data')
+    payload: DetectPayload.optional().describe('JSON text (optional): analyses, meta_data, tags, resolution_endpoint')
+  }).catchall(binary('A media file (JPEG/PNG image, MP4 video, or a zip archive of images) under any part name but payload, e.g. media_key1, media_key2; each name once, at least one media. Any declared type but text/*.'))
+    .describe('multipart/form-data')
 ]).meta({ id: 'OzDetectRequest' }))
 
 // ---- Responses ----

@@ -50,32 +50,31 @@ export interface Template {
 /** Pixels averaged per template at most: larger images are sampled on a regular lattice (every s-th pixel both ways). */
 const MAX_SAMPLES = 250_000
 
-/**
- * Area averages of the luma (BT.601, 8-bit fixed point) over two grids at once: 17x16 for the
- * difference hash and 16x16 for the thumbnail. One pass over the (sampled) pixels, integer
- * arithmetic and two additions into row accumulators per pixel. A cell no sample falls in (an image
- * narrower or lower than the grid) takes its left, else upper, neighbour's level.
- */
-function grids (image: DecodedImage): { wide: Float64Array, thumb: Float64Array } {
-  const { width, height, pixels } = image
-  const step = width * height > MAX_SAMPLES ? Math.ceil(Math.sqrt(width * height / MAX_SAMPLES)) : 1
-  const W = GRID + 1
-  const colW = new Uint8Array(width)
-  const colT = new Uint8Array(width)
-  const countW = new Float64Array(W)
-  const countT = new Float64Array(GRID)
+/** The sampled columns: each one's cell in the wide (17) and the thumbnail (16) grid, and each cell's sample count. */
+interface Columns { colW: Uint8Array, colT: Uint8Array, countW: Float64Array, countT: Float64Array }
+
+const WIDE = GRID + 1
+
+function columnsOf (width: number, step: number): Columns {
+  const c: Columns = { colW: new Uint8Array(width), colT: new Uint8Array(width), countW: new Float64Array(WIDE), countT: new Float64Array(GRID) }
   for (let x = 0; x < width; x += step) {
-    const cw = Math.min(W - 1, Math.floor(x * W / width))
+    const cw = Math.min(WIDE - 1, Math.floor(x * WIDE / width))
     const ct = Math.min(GRID - 1, Math.floor(x * GRID / width))
-    colW[x] = cw
-    colT[x] = ct
-    countW[cw] = (countW[cw] as number) + 1
-    countT[ct] = (countT[ct] as number) + 1
+    c.colW[x] = cw
+    c.colT[x] = ct
+    c.countW[cw] = (c.countW[cw] as number) + 1
+    c.countT[ct] = (c.countT[ct] as number) + 1
   }
+  return c
+}
+
+/** Luma sums per cell of both grids, and the sampled rows per grid row: one pass, row accumulators. */
+function sums (image: DecodedImage, step: number, cols: Columns): { wide: Float64Array, thumb: Float64Array, countRow: Float64Array } {
+  const { width, height, pixels } = image
   const countRow = new Float64Array(GRID)
-  const wide = new Float64Array(W * GRID)
+  const wide = new Float64Array(WIDE * GRID)
   const thumb = new Float64Array(GRID * GRID)
-  const accW = new Float64Array(W)
+  const accW = new Float64Array(WIDE)
   const accT = new Float64Array(GRID)
   for (let y = 0; y < height; y += step) {
     accW.fill(0)
@@ -84,26 +83,44 @@ function grids (image: DecodedImage): { wide: Float64Array, thumb: Float64Array 
     for (let x = 0; x < width; x += step) {
       const i = base + x * 3
       const l = 77 * (pixels[i] as number) + 150 * (pixels[i + 1] as number) + 29 * (pixels[i + 2] as number)
-      const cw = colW[x] as number
-      const ct = colT[x] as number
+      const cw = cols.colW[x] as number
+      const ct = cols.colT[x] as number
       accW[cw] = (accW[cw] as number) + l
       accT[ct] = (accT[ct] as number) + l
     }
     const row = Math.min(GRID - 1, Math.floor(y * GRID / height))
     countRow[row] = (countRow[row] as number) + 1
-    for (let c = 0; c < W; c++) wide[row * W + c] = (wide[row * W + c] as number) + (accW[c] as number)
+    for (let c = 0; c < WIDE; c++) wide[row * WIDE + c] = (wide[row * WIDE + c] as number) + (accW[c] as number)
     for (let c = 0; c < GRID; c++) thumb[row * GRID + c] = (thumb[row * GRID + c] as number) + (accT[c] as number)
   }
-  const normalise = (sums: Float64Array, cols: number, counts: Float64Array): void => {
-    for (let c = 0; c < sums.length; c++) {
-      const x = c % cols
-      const y = Math.floor(c / cols)
-      const n = (counts[x] as number) * (countRow[y] as number)
-      sums[c] = n > 0 ? (sums[c] as number) / n / 256 : x > 0 ? (sums[c - 1] as number) : y > 0 ? (sums[c - cols] as number) : 0
-    }
+  return { wide, thumb, countRow }
+}
+
+/** Sums to mean grey levels (0-255); a cell no sample fell in takes its left, else upper, neighbour's level. */
+function normalise (sums: Float64Array, cols: number, counts: Float64Array, countRow: Float64Array): void {
+  for (let c = 0; c < sums.length; c++) {
+    const x = c % cols
+    const y = Math.floor(c / cols)
+    const n = (counts[x] as number) * (countRow[y] as number)
+    if (n > 0) sums[c] = (sums[c] as number) / n / 256
+    else if (x > 0) sums[c] = sums[c - 1] as number
+    else sums[c] = y > 0 ? (sums[c - cols] as number) : 0
   }
-  normalise(wide, W, countW)
-  normalise(thumb, GRID, countT)
+}
+
+/**
+ * Area averages of the luma (BT.601, 8-bit fixed point) over two grids at once: 17x16 for the
+ * difference hash and 16x16 for the thumbnail. One pass over the (sampled) pixels, integer
+ * arithmetic and two additions into row accumulators per pixel. A cell no sample falls in (an image
+ * narrower or lower than the grid) takes its left, else upper, neighbour's level.
+ */
+function grids (image: DecodedImage): { wide: Float64Array, thumb: Float64Array } {
+  const { width, height } = image
+  const step = width * height > MAX_SAMPLES ? Math.ceil(Math.sqrt(width * height / MAX_SAMPLES)) : 1
+  const cols = columnsOf(width, step)
+  const { wide, thumb, countRow } = sums(image, step, cols)
+  normalise(wide, WIDE, cols.countW, countRow)
+  normalise(thumb, GRID, cols.countT, countRow)
   return { wide, thumb }
 }
 

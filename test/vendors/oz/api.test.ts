@@ -244,3 +244,29 @@ t.test('the journal records every call under its operation, samples as bytes and
   t.same(requests[1].request.body, { bytes: img.length, sha256: requests[1].request.body.sha256 })
   t.equal(requests[0].request.body.files[0].content.bytes, img.length)
 })
+
+t.test('the OpenAPI document: detect takes a payload part and media under any other part name', async (t) => {
+  const app = await build(t)
+  const doc = app.openapiDocument('oz') as any
+  const ref: string = doc.paths['/v1/face/liveness/detect'].post.requestBody.content['multipart/form-data'].schema.$ref
+  const request = doc.components.schemas[ref.replace('#/components/schemas/', '')]
+  const form = request.anyOf.find((s: { type?: string }) => s.type === 'object')
+  t.same(Object.keys(form.properties), ['payload'], 'payload is the one named part')
+  t.notOk(form.required?.includes('payload'), 'and it is optional')
+  t.match(form.additionalProperties, { type: 'string', format: 'binary' }, 'any other name is a media file')
+})
+
+t.test('the OpenAPI document: every Oz response has a description in the vendor\'s words, never "Default Response"', async (t) => {
+  const app = await build(t)
+  const doc = app.openapiDocument('oz') as any
+  const responses = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { description: string }> }>>)
+    .flatMap(([path, item]) => Object.entries(item).flatMap(([method, op]) => Object.entries(op.responses).map(([status, r]) => ({ at: `${method} ${path} ${status}`, description: r.description }))))
+  t.ok(responses.length >= 20, `${responses.length} responses`)
+  for (const r of responses) t.not(r.description, 'Default Response', r.at)
+  const compare = doc.paths['/v1/face/pattern/compare'].post.responses
+  t.match(compare['200'].description, /The result of comparing two templates/)
+  t.match(compare['400'].description, /BPE-002004 \(Failed to read the biometric template\)/, 'the error answer lists the codes compare can give, with the document\'s messages')
+  t.notMatch(compare['400'].description, /BPE-002003/, 'compare reads no sample')
+  t.match(compare['500'].description, /BPE-001001 \(Internal bioprocessor error\)/)
+  t.match(doc.paths['/v1/face/liveness/detect'].post.responses['400'].description, /LDE-002005 \(Invalid Content-Type of the multiparted HTTP request part\)/)
+})

@@ -402,3 +402,40 @@ t.test('a body over the 96 MiB body limit: BPE-002003 on extract, BPE-002001 on 
   const compare = await app.inject({ method: 'POST', url: P.compare, headers: JPEG, payload: huge })
   t.same(json(compare), E['002001'])
 })
+
+t.test('BPE-002005 Invalid Content-Type of the multiparted HTTP request part: a sample or a template declared text/plain (or any text/*), on every biometry method', async (t) => {
+  const app = await build(t)
+  const img = await photo()
+  const tpl = await template(app, img)
+  const cases: Array<[string, string, Array<{ name: string, value: Buffer, filename?: string, contentType?: string }>]> = [
+    ['verify: sample declared text/plain', P.verify, [{ name: 'sample', value: img, contentType: 'text/plain' }, { name: 'bio_template', value: tpl }]],
+    ['verify: bio_template declared text/plain', P.verify, [{ name: 'sample', value: img }, { name: 'bio_template', value: tpl, contentType: 'text/plain' }]],
+    ['compare: bio_template declared text/plain; charset=utf-8', P.compare, [{ name: 'bio_feature', value: tpl }, { name: 'bio_template', value: tpl, contentType: 'text/plain; charset=utf-8' }]],
+    ['extract_and_compare: sample_1 declared TEXT/PLAIN', P.extractAndCompare, [{ name: 'sample_1', value: img, contentType: 'TEXT/PLAIN' }, { name: 'sample_2', value: img }]],
+    ['compare_n: a templates_n declared text/plain', P.compareN, [{ name: 'template_1', value: tpl }, { name: 'templates_n', value: tpl, filename: '1.template', contentType: 'text/plain' }]],
+    ['verify_n: sample_1 declared text/html', P.verifyN, [{ name: 'sample_1', value: img, contentType: 'text/html' }, { name: 'templates_n', value: tpl, filename: '1.template' }]],
+    ['extract_and_compare_n: a samples_n declared text/plain', P.extractAndCompareN, [{ name: 'sample_1', value: img }, { name: 'samples_n', value: img, filename: '1.jpeg', contentType: 'text/plain' }]]
+  ]
+  for (const [what, url, items] of cases) {
+    const res = await app.inject({ method: 'POST', url, ...multipart(items) })
+    t.equal(res.statusCode, 400, what)
+    t.same(json(res), E['002005'], what)
+  }
+})
+
+t.test('a part without a Content-Type header is still accepted for either role, next to parts that declare theirs', async (t) => {
+  const app = await build(t)
+  const img = await photo()
+  const tpl = await template(app, img)
+  const res = await app.inject({
+    method: 'POST',
+    url: P.compareN,
+    ...rawMultipart('b0undary', [
+      { headers: ['Content-Disposition: form-data; name="template_1"', 'Content-Type: application/octet-stream'], body: tpl },
+      { headers: ['Content-Disposition: form-data; name="templates_n"; filename="1.template"'], body: tpl },
+      { headers: ['Content-Disposition: form-data; name="templates_n"; filename="2.template"', 'Content_type: text/plain'], body: tpl }
+    ])
+  })
+  t.equal(res.statusCode, 200, 'undeclared, and the Content_type typo (not a Content-Type header), are accepted')
+  t.same(json(res).results.map((r: { filename: string }) => r.filename), ['1.template', '2.template'])
+})

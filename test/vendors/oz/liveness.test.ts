@@ -332,3 +332,29 @@ t.test('LDE-002005 Invalid Content-Type of the multiparted HTTP request part: a 
     t.same(json(res), LDE['002005'], what)
   }
 })
+
+t.test('LDE-002005 Invalid Content-Type of the multiparted HTTP request part: a media part declared text/plain, or any text/*', async (t) => {
+  const app = await build(t)
+  const img = await photo({ width: 160, height: 120 })
+  for (const contentType of ['text/plain', 'text/plain; charset=utf-8', 'text/csv']) {
+    const res = await app.inject({ method: 'POST', url: P.detect, ...detect([{ name: 'media_key1', value: img, filename: 'a.jpg', contentType }]) })
+    t.equal(res.statusCode, 400, contentType)
+    t.same(json(res), LDE['002005'], contentType)
+    t.match(res.headers['x-sandbox-note'], /media_key1/, 'the note names the part')
+  }
+  const second = await app.inject({ method: 'POST', url: P.detect, ...detect([{ name: 'a', value: img }, { name: 'b', value: img, contentType: 'text/plain' }]) })
+  t.same(json(second), LDE['002005'], 'whichever media part it is')
+})
+
+t.test('detect media parts under any name and declaring any media type (or none) are read by their bytes; the payload may declare text/plain', async (t) => {
+  const app = await build(t)
+  const img = await photo({ width: 160, height: 120 })
+  const media = ['image/png', 'video/mp4', 'application/octet-stream', 'application/zip', 'multipart/form-data', undefined].map((contentType, i) => ({ name: `selfie-${i}`, value: img, ...(contentType === undefined ? {} : { contentType }) }))
+  const payload = { name: 'payload', value: JSON.stringify({ 'media:tags': { 'selfie-5': ['undeclared'] } }), contentType: 'text/plain' }
+  const res = await app.inject({ method: 'POST', url: P.detect, ...multipart([...media, payload]) })
+  t.equal(res.statusCode, 200)
+  const f = json(res)
+  t.same(f.media.map((m: { original_name: string }) => m.original_name), media.map((m) => m.name))
+  t.ok(f.media.every((m: { media_type: string }) => m.media_type === 'IMAGE_FOLDER'), 'every one read as the JPEG it is')
+  t.same(f.media[5].tags, ['undeclared'], 'the payload declared text/plain is read as JSON')
+})
