@@ -9,7 +9,8 @@ import type { TokenStore } from '../../../src/vendors/riset/store.js'
 import { T0 } from '../../helper.js'
 import { memoryStore, testCall } from '../../services.js'
 
-const inspect = riset.store?.inspect as NonNullable<NonNullable<typeof riset.store>['inspect']>
+const inspectStore = riset.store?.inspect as NonNullable<NonNullable<typeof riset.store>['inspect']>
+const inspect = (store: Parameters<typeof inspectStore>[0], ns: string, nowMs: number): ReturnType<typeof inspectStore> => inspectStore(store, ns, nowMs, { callbacks: [] })
 
 function issue (store: TokenStore, clientId: string, opts: { namespace?: string, nowMs?: number, settings?: unknown } = {}): string {
   return issueToken(testCall(riset, { operation: 'riset.clientToken', store, ...opts }), clientId).access_token
