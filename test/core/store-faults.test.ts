@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { build, json } from '../helper.js'
 import { photo } from '../images.js'
@@ -15,7 +16,7 @@ t.test("another process holds the write lock: the vendor's server error, a degra
   const app = await build(t, { db: file })
   const selfie = { image_bytes: (await photo()).toString('base64') }
   // A sequence scenario writes its counter on every decision.
-  const send = async (): ReturnType<typeof app.inject> => await app.inject({ method: 'POST', url: '/gtriip/liveness/', headers: { 'x-api-key': 'k', 'x-sandbox-scenario': 'gtriip/spoof-then-live' }, payload: selfie })
+  const send = async (): Promise<LightMyRequestResponse> => await app.inject({ method: 'POST', url: '/gtriip/liveness/', headers: { 'x-api-key': 'k', 'x-sandbox-scenario': 'gtriip/spoof-then-live' }, payload: selfie })
   const shell = new Database(file)
   t.teardown(() => { shell.close() })
   shell.exec('BEGIN IMMEDIATE')
