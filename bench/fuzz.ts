@@ -28,7 +28,8 @@
  * Options: --count N (mutations per route per kind, default 3), --seed N (default 1), --max-seconds S
  * (hard cap, default 110), --json FILE, --concurrency N (default 6), --timeout-ms N (default 5000),
  * --slow N (slow clients, default 10; 0: none), --slow-seconds S (their cap, default 30),
- * --kinds a,b (kinds whose name starts so), --routes TEXT (targets whose key contains TEXT).
+ * --kinds a,b (kinds whose name starts so), --routes TEXT (targets whose key contains TEXT), --trace
+ * (print every request and its answer).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -42,11 +43,13 @@ import { jsonKinds } from './fuzz/kinds-json.js'
 import { mediaKinds } from './fuzz/kinds-media.js'
 import { multipartKinds } from './fuzz/kinds-multipart.js'
 import { printReport, summarize, writeJson } from './fuzz/report.js'
+import { mintFor } from './fuzz/mint.js'
 import { discover, targetsOf } from './fuzz/routes.js'
-import { attributeLogs, confirmUnanswered, pairsOf, runCases, type RunState } from './fuzz/runner.js'
+import { attributeLogs, confirmUnanswered } from './fuzz/replay.js'
+import { pairsOf, runCases, type RunState } from './fuzz/runner.js'
 import { makeAssets } from './fuzz/samples.js'
 import { buildIfStale, Server } from './fuzz/server.js'
-import { slowClients } from './fuzz/slow.js'
+import { slowClients, type SlowResult } from './fuzz/slow.js'
 import { exchange } from './fuzz/wire.js'
 
 const KINDS: Kind[] = [...issueKinds, ...httpKinds, ...framingKinds, ...jsonKinds, ...multipartKinds, ...mediaKinds]
@@ -72,6 +75,7 @@ const opts = {
   slow: num('--slow', 10),
   slowSeconds: num('--slow-seconds', 30),
   json: option('--json'),
+  trace: process.argv.includes('--trace'),
   kinds: option('--kinds')?.split(','),
   routes: option('--routes')
 }
@@ -82,6 +86,50 @@ async function answers200 (port: number, path: string): Promise<boolean> {
   return o.type === 'response' && o.status === 200
 }
 
+const newState = (): RunState => ({
+  requests: 0,
+  statuses: new Map(),
+  byKind: new Map(),
+  byRoute: new Map(),
+  findings: [],
+  skipped: 0,
+  restarts: 0,
+  logs: [],
+  replayed: 0,
+  documented: [],
+  timedOut: [],
+  closed: [],
+  flaky: []
+})
+
+/** Discovery, the main run with the slow clients beside it, then the second look (replay.ts). */
+async function fuzz (server: Server, started: number): Promise<{ state: RunState, slow: SlowResult[], slowCap: number }> {
+  const base = `http://127.0.0.1:${server.port}`
+  const vendors = await discover(base)
+  const targets = targetsOf(vendors).filter((t) => opts.routes === undefined || t.key.includes(opts.routes))
+  const kinds = KINDS.filter((k) => opts.kinds === undefined || opts.kinds.some((p) => k.name.startsWith(p)))
+  console.log(`fuzz: server on ${base}; ${vendors.length} vendors, ${targets.length} targets, ${kinds.length} kinds, count ${opts.count}, seed ${opts.seed}, cap ${opts.maxSeconds} s`)
+  const state = newState()
+  const assets = await makeAssets()
+  const slowCap = Math.min(opts.slowSeconds, Math.max(1, opts.maxSeconds - 15))
+  const slowRun = slowClients(server.port, targets, opts.slow, slowCap, async (t) => await mintFor(base, t, assets))
+  // Leave room for the last requests in flight, the second try of unanswered ones (twice the
+  // timeout, then a few seconds), the log attribution (15 s), the health checks and the shutdown.
+  const runOpts = { ...opts, deadline: started + (opts.maxSeconds * 1000) - 3 * opts.timeoutMs - 25_000, assets }
+  const secs = (): string => ((performance.now() - started) / 1000).toFixed(1)
+  await runCases(server, vendors, pairsOf(kinds, targets, opts.seed), runOpts, state, (k, t) => new Rng(opts.seed, k.name, t.key))
+  console.log(`fuzz: ${state.requests} requests sent by ${secs()} s`)
+  await confirmUnanswered(server, vendors, state, runOpts)
+  console.log(`fuzz: ${state.timedOut.length + state.closed.length} unanswered requests sent again by ${secs()} s`)
+  const slow = await slowRun
+  await new Promise((resolve) => setTimeout(resolve, 500)) // the log lines of the last dropped slow clients
+  console.log(`fuzz: slow clients done by ${secs()} s`)
+  const drops = slow.filter((r) => r.end === 'hang').map((r) => ({ vendor: r.vendor, at: r.endedAt }))
+  await attributeLogs(server, state, runOpts, drops, Math.min(performance.now() + 15_000, started + (opts.maxSeconds - 5) * 1000))
+  console.log(`fuzz: ${state.replayed} requests sent again (unanswered ones, log attribution) by ${secs()} s`)
+  return { state, slow, slowCap }
+}
+
 async function main (): Promise<number> {
   const started = performance.now()
   const root = fileURLToPath(new URL('..', import.meta.url))
@@ -89,42 +137,19 @@ async function main (): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ekyc-fuzz-'))
   const server = new Server(root, join(dir, 'fuzz.db'))
   try {
-    const port = await server.start()
-    const vendors = await discover(`http://127.0.0.1:${port}`)
-    const targets = targetsOf(vendors).filter((t) => opts.routes === undefined || t.key.includes(opts.routes))
-    const kinds = KINDS.filter((k) => opts.kinds === undefined || opts.kinds.some((p) => k.name.startsWith(p)))
-    const pairs = pairsOf(kinds, targets, opts.seed)
-    console.log(`fuzz: server on 127.0.0.1:${port}; ${vendors.length} vendors, ${targets.length} targets, ${kinds.length} kinds, count ${opts.count}, seed ${opts.seed}, cap ${opts.maxSeconds} s`)
-    const state: RunState = { requests: 0, statuses: new Map(), byKind: new Map(), byRoute: new Map(), findings: [], skipped: 0, restarts: 0, logs: [], replayed: 0, documented: [], timedOut: [], closed: [], flaky: [] }
-    const slowCap = Math.min(opts.slowSeconds, Math.max(1, opts.maxSeconds - 15))
-    const slow = slowClients(port, targets, opts.slow, slowCap)
-    // Leave room for the last requests in flight, the second try of unanswered ones (twice the
-    // timeout, then a few seconds), the log attribution (15 s), the health checks and the shutdown.
-    const deadline = started + (opts.maxSeconds * 1000) - 3 * opts.timeoutMs - 25_000
-    const assets = await makeAssets()
-    const runOpts = { ...opts, deadline, assets }
-    await runCases(server, vendors, pairs, runOpts, state, (k, t) => new Rng(opts.seed, k.name, t.key))
-    const secs = (): string => ((performance.now() - started) / 1000).toFixed(1)
-    console.log(`fuzz: ${state.requests} requests sent by ${secs()} s`)
-    await confirmUnanswered(server, vendors, state, runOpts)
-    console.log(`fuzz: ${state.timedOut.length + state.closed.length} unanswered requests sent again by ${secs()} s`)
-    const slowResults = await slow
-    await new Promise((resolve) => setTimeout(resolve, 500)) // the log lines of the last dropped slow clients
-    console.log(`fuzz: slow clients done by ${secs()} s`)
-    const drops = slowResults.filter((r) => r.end === 'hang').map((r) => ({ vendor: r.vendor, at: r.endedAt }))
-    await attributeLogs(server, state, runOpts, drops, Math.min(performance.now() + 15_000, started + (opts.maxSeconds - 5) * 1000))
-    console.log(`fuzz: ${state.replayed} requests replayed to attribute log lines, by ${secs()} s`)
+    await server.start()
+    const { state, slow, slowCap } = await fuzz(server, started)
     server.sample()
     const ok = server.alive && await answers200(server.port, '/__admin/health')
     // Issue 11 point 4: whatever was sent, the journal of what was sent must stay readable.
     const journal = server.alive && await answers200(server.port, '/__admin/requests?limit=1000')
-    const sum = summarize(state, slowResults, server, (performance.now() - started) / 1000, ok, journal)
-    printReport(sum, state, slowResults, slowCap)
-    if (opts.json !== undefined) writeJson(opts.json, sum, state, slowResults, opts)
+    const sum = summarize(state, slow, server, (performance.now() - started) / 1000, ok, journal)
+    printReport(sum, state, slow, slowCap)
+    if (opts.json !== undefined) writeJson(opts.json, sum, state, slow, opts)
     if (state.skipped > 0) console.log(`\nfuzz: the time cap stopped the run; ${state.skipped} (kind, target) pairs not sent (raise --max-seconds or lower --count)`)
-    const findings = state.findings.length + slowResults.filter((r) => r.end === 'hang').length + (ok ? 0 : 1) + (journal ? 0 : 1)
     if (!ok) console.log('\n[unhealthy] at the end, GET /__admin/health did not answer 200 within 10 s')
     if (!journal) console.log('\n[unhealthy] at the end, GET /__admin/requests?limit=1000 did not answer 200 within 10 s')
+    const findings = state.findings.length + slow.filter((r) => r.end === 'hang').length + (ok ? 0 : 1) + (journal ? 0 : 1)
     return findings > 0 ? 1 : 0
   } finally {
     await server.stop()

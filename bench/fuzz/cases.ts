@@ -5,8 +5,9 @@
  * a subset (--kinds, --routes) sends the very same bytes.
  */
 import { createHash } from 'node:crypto'
-import { fieldsOf, type Field, type Target } from './routes.js'
+import { fieldsOf, norm, type Field, type Target } from './routes.js'
 import { baseHeaders, contentType, encode, sampleEntries, type Assets, type Entry } from './samples.js'
+import type { Minted } from './mint.js'
 import type { WireRequest } from './wire.js'
 
 export interface Case extends WireRequest {
@@ -22,6 +23,8 @@ export interface Ctx {
   count: number
   assets: Assets
   rng: Rng
+  /** Credentials minted for this (kind, target): sessions, tokens (mint.ts). */
+  minted: Minted
 }
 
 export interface Kind {
@@ -79,18 +82,28 @@ export function fieldsFor (t: Target, type: string): Field[] {
 }
 
 export function entriesFor (t: Target, type: string, ctx: Ctx): Entry[] {
-  return sampleEntries(t.vendor.doc, fieldsFor(t, type), ctx.assets)
+  return sampleEntries(t.vendor.doc, fieldsFor(t, type), ctx.assets, ctx.minted)
 }
 
 /** A case that sends `body` with `headers` (after the target's required headers) to the target. */
-export function caseOf (kind: string, t: Target, headers: Array<[string, string]>, body: Buffer | string, note: string, extra: Partial<Case> = {}): Case {
-  return { kind, target: t, method: t.method, path: t.path, headers: [...baseHeaders(t), ...headers], body: Buffer.from(body), note, needsAnswer: true, ...extra }
+export function caseOf (kind: string, t: Target, ctx: Ctx, headers: Array<[string, string]>, body: Buffer | string, note: string, extra: Partial<Case> = {}): Case {
+  return { kind, target: t, method: t.method, path: pathOf(t, ctx.minted), headers: [...baseHeaders(t, ctx.minted), ...headers], body: Buffer.from(body), note, needsAnswer: true, ...extra }
+}
+
+/** The target's path, with minted values in the path parameters that have one (Weber `{session_id}`). */
+function pathOf (t: Target, minted: Minted): string {
+  if (t.op === undefined) return t.path
+  const template = t.op.template.split('/')
+  return t.path.split('/').map((seg, i) => {
+    const m = /^\{(.+)\}$/.exec(template[i] ?? '')
+    return m === null ? seg : encodeURIComponent(minted.get(norm(m[1] as string)) ?? seg)
+  }).join('/')
 }
 
 /** A well-formed request to the target with the given body type (default: the first documented), or these entries. */
 export function baseCase (kind: string, t: Target, ctx: Ctx, type = bodyTypes(t)[0] as string, entries?: Entry[]): Case {
   // A documented operation without a body (GET) gets none, so that the mutation is the only oddity.
-  if (t.op !== undefined && t.op.bodies.length === 0 && entries === undefined) return caseOf(kind, t, [], '', 'no body')
+  if (t.op !== undefined && t.op.bodies.length === 0 && entries === undefined) return caseOf(kind, t, ctx, [], '', 'no body')
   const body = encode(type, entries ?? entriesFor(t, type, ctx), ctx.assets)
-  return caseOf(kind, t, [['content-type', contentType(type)]], body, `well-formed ${type} body (${body.length} B)`)
+  return caseOf(kind, t, ctx, [['content-type', contentType(type)]], body, `well-formed ${type} body (${body.length} B)`)
 }

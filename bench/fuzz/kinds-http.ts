@@ -18,7 +18,7 @@ const wrongMethod: Kind = {
   cases: (t, ctx) => {
     const ok = documentedMethods(t)
     return rotate(METHODS.filter((m) => !ok.has(m)), ctx.count, ctx.rng).map((m) =>
-      caseOf('method.wrong', t, [['content-type', 'application/json']], '{"fuzz":1}', `method ${m}, 10 B JSON body`, { method: m }))
+      caseOf('method.wrong', t, ctx, [['content-type', 'application/json']], '{"fuzz":1}', `method ${m}, 10 B JSON body`, { method: m }))
   }
 }
 

@@ -17,8 +17,8 @@ function sample (t: Target, ctx: Ctx): Entry[] {
   return entriesFor(t, jsonType(t), ctx)
 }
 
-function jsonCase (kind: string, t: Target, body: Buffer | string, note: string): Case {
-  return caseOf(kind, t, [JSON_TYPE], body, note)
+function jsonCase (kind: string, t: Target, ctx: Ctx, body: Buffer | string, note: string): Case {
+  return caseOf(kind, t, ctx, [JSON_TYPE], body, note)
 }
 
 const truncated: Kind = {
@@ -27,7 +27,7 @@ const truncated: Kind = {
     const full = encodeJson(sample(t, ctx))
     return Array.from({ length: ctx.count }, (_v, i) => {
       const cut = 1 + ctx.rng.fork(String(i)).int(Math.max(1, full.length - 1))
-      return jsonCase('json.truncated', t, full.subarray(0, cut), `the sample JSON body (${full.length} B) cut after ${cut} B`)
+      return jsonCase('json.truncated', t, ctx, full.subarray(0, cut), `the sample JSON body (${full.length} B) cut after ${cut} B`)
     })
   }
 }
@@ -55,7 +55,7 @@ const INVALID: Array<[string, string]> = [
 const invalid: Kind = {
   name: 'json.invalid',
   cases: (t, ctx) => rotate(INVALID, ctx.count, ctx.rng).map(([body, note]) =>
-    jsonCase('json.invalid', t, body.startsWith('\xff') ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body.slice(2))]) : body, `invalid JSON: ${note}`))
+    jsonCase('json.invalid', t, ctx, body.startsWith('\xff') ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body.slice(2))]) : body, `invalid JSON: ${note}`))
 }
 
 /** A field holding `depth` nested arrays or objects. */
@@ -68,7 +68,7 @@ const deep: Kind = {
   cases: (t, ctx) => {
     const name = fieldsFor(t, jsonType(t))[0]?.name ?? 'fuzz'
     return rotate([[1000, false], [10000, true], [100000, false], [500000, true]] as const, ctx.count, ctx.rng)
-      .map(([depth, objects]) => jsonCase('json.deep', t, nested(name, depth, objects), `field "${name}" holding ${depth} nested ${objects ? 'objects' : 'arrays'}`))
+      .map(([depth, objects]) => jsonCase('json.deep', t, ctx, nested(name, depth, objects), `field "${name}" holding ${depth} nested ${objects ? 'objects' : 'arrays'}`))
   }
 }
 
@@ -83,7 +83,7 @@ const hugeString: Kind = {
       [Array.from({ length: 100 }, () => 'x'.repeat(40 * 1024)), 'an array of 100 strings of 40 KB']
     ]
     return rotate(variants, ctx.count, ctx.rng).map(([value, note]) =>
-      jsonCase('json.huge-string', t, encodeJson(entries.map((e) => e.name === name ? { name, value } : e)), `sample JSON with field "${name}" = ${note}`))
+      jsonCase('json.huge-string', t, ctx, encodeJson(entries.map((e) => e.name === name ? { name, value } : e)), `sample JSON with field "${name}" = ${note}`))
   }
 }
 
@@ -105,7 +105,7 @@ const wrongTypes: Kind = {
     for (const e of entries) {
       const f = fieldsFor(t, jsonType(t)).find((x) => x.name === e.name)
       for (const [name, value] of rotate(wrongFor(f?.schema.type), ctx.count, ctx.rng.fork(e.name))) {
-        out.push(jsonCase('json.wrong-types', t, encodeJson(entries.map((x) => x.name === e.name ? { name: e.name, value } : x)), `sample JSON with field "${e.name}" = ${name} ${JSON.stringify(value)}`))
+        out.push(jsonCase('json.wrong-types', t, ctx, encodeJson(entries.map((x) => x.name === e.name ? { name: e.name, value } : x)), `sample JSON with field "${e.name}" = ${name} ${JSON.stringify(value)}`))
       }
     }
     return out

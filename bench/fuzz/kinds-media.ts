@@ -11,10 +11,13 @@ import { contentType, encode, pngHeader, type Assets } from './samples.js'
 /** Put `value` in the first image field (else the first field) of the target's body of this type. */
 function withValue (kind: string, t: Target, ctx: Ctx, type: string, value: unknown, note: string, extra: Array<[string, string]> = []): Case {
   const fields = fieldsFor(t, type)
-  const name = (fields.find((f) => f.image) ?? fields[0])?.name ?? 'image'
-  const entries = entriesFor(t, type, ctx).map((e) => e.name === name ? { name, value } : e)
+  const field = fields.find((f) => f.image) ?? fields[0]
+  const name = field?.name ?? 'image'
+  // An array of images (Riset `images`, FPT `files`) gets the damaged one as its only item.
+  const v = field?.schema.type === 'array' ? [value] : value
+  const entries = entriesFor(t, type, ctx).map((e) => e.name === name ? { name, value: v } : e)
   const body = type.startsWith('image/') && typeof value === 'string' ? Buffer.from(value) : encode(type, entries, ctx.assets)
-  return caseOf(kind, t, [['content-type', contentType(type)], ...extra], body, `${type}, "${name}" = ${note}`)
+  return caseOf(kind, t, ctx, [['content-type', contentType(type)], ...extra], body, `${type}, "${name}" = ${note}`)
 }
 
 function base64Variants (jpeg: Buffer): Array<[string, string]> {

@@ -17,8 +17,8 @@ function sample (t: Target, ctx: Ctx): Entry[] {
   return entriesFor(t, multipartType(t), ctx)
 }
 
-function mpCase (kind: string, t: Target, body: Buffer, note: string, type = TYPE): Case {
-  return caseOf(kind, t, [['content-type', type]], body, note)
+function mpCase (kind: string, t: Target, ctx: Ctx, body: Buffer, note: string, type = TYPE): Case {
+  return caseOf(kind, t, ctx, [['content-type', type]], body, note)
 }
 
 const truncated: Kind = {
@@ -27,7 +27,7 @@ const truncated: Kind = {
     const full = encodeMultipart(sample(t, ctx))
     return Array.from({ length: ctx.count }, (_v, i) => {
       const cut = 1 + ctx.rng.fork(String(i)).int(full.length - 1)
-      return mpCase('multipart.truncated', t, full.subarray(0, cut), `the sample multipart body (${full.length} B) cut after ${cut} B`)
+      return mpCase('multipart.truncated', t, ctx, full.subarray(0, cut), `the sample multipart body (${full.length} B) cut after ${cut} B`)
     })
   }
 }
@@ -49,7 +49,7 @@ const boundary: Kind = {
   name: 'multipart.boundary',
   cases: (t, ctx) => {
     const body = encodeMultipart(sample(t, ctx))
-    return rotate(BOUNDARIES, ctx.count, ctx.rng).map(([type, f, note]) => mpCase('multipart.boundary', t, f(body), `${note}, on the sample multipart body`, type))
+    return rotate(BOUNDARIES, ctx.count, ctx.rng).map(([type, f, note]) => mpCase('multipart.boundary', t, ctx, f(body), `${note}, on the sample multipart body`, type))
   }
 }
 
@@ -57,7 +57,7 @@ const manyParts: Kind = {
   name: 'multipart.many-parts',
   cases: (t, ctx) => rotate([1000, 5000, 20000], ctx.count, ctx.rng).map((n) => {
     const parts = Array.from({ length: n }, (_v, i) => formPart(`f${i}`, 'x'))
-    return mpCase('multipart.many-parts', t, Buffer.concat([...parts, closing()]), `${n} one-byte text parts`)
+    return mpCase('multipart.many-parts', t, ctx, Buffer.concat([...parts, closing()]), `${n} one-byte text parts`)
   })
 }
 
@@ -75,7 +75,7 @@ const bigHeader: Kind = {
       [[`Content-Disposition: form-data; name="${'n'.repeat(HEADER_64K)}"`], 'a 64 KB part name']
     ]
     return rotate(variants, ctx.count, ctx.rng).map(([hs, note]) =>
-      mpCase('multipart.big-header', t, Buffer.concat([rawPart(hs, ctx.assets.jpeg), closing()]), `one part with ${note}`))
+      mpCase('multipart.big-header', t, ctx, Buffer.concat([rawPart(hs, ctx.assets.jpeg), closing()]), `one part with ${note}`))
   }
 }
 
@@ -92,7 +92,7 @@ const disposition: Kind = {
   name: 'multipart.disposition',
   cases: (t, ctx) => rotate(DISPOSITIONS, ctx.count, ctx.rng).map(([hs, note]) => {
     const size = 1 + ctx.rng.int(40 * 1024)
-    return mpCase('multipart.disposition', t, Buffer.concat([rawPart(hs, Buffer.alloc(size, 0x42)), closing()]), `one part with ${note}, ${size} B`)
+    return mpCase('multipart.disposition', t, ctx, Buffer.concat([rawPart(hs, Buffer.alloc(size, 0x42)), closing()]), `one part with ${note}, ${size} B`)
   })
 }
 
@@ -114,7 +114,7 @@ const fields: Kind = {
     const entries = sample(t, ctx)
     return entries.flatMap((e) => rotate(fieldVariants(e), ctx.count, ctx.rng.fork(e.name)).map(([replacement, note]) => {
       const body = encodeMultipart(entries.flatMap((x) => x.name === e.name ? replacement : [x]))
-      return mpCase('multipart.fields', t, body, `sample multipart with "${e.name}" ${note}`)
+      return mpCase('multipart.fields', t, ctx, body, `sample multipart with "${e.name}" ${note}`)
     }))
   }
 }

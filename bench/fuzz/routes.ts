@@ -8,7 +8,10 @@ import { Ajv, type ValidateFunction } from 'ajv'
 
 export type Schema = Record<string, unknown>
 
-export interface Param { name: string, schema: Schema, required: boolean }
+/** Names compare without case and punctuation: `accesstoken` = `access_token`, `session-id` = `session_id`. */
+export const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+export interface Param { name: string, schema: Schema, required: boolean, description: string }
 
 /** A documented body field (top level of the body schema). */
 export interface Field {
@@ -102,7 +105,7 @@ function operationsOf (id: string, prefix: string, doc: Schema, ajv: Ajv): Opera
       if (o === undefined) continue
       const params = ((o.parameters ?? []) as Schema[]).map((p) => resolve(doc, p))
       const param = (where: string): Param[] => params.filter((p) => p.in === where)
-        .map((p) => ({ name: String(p.name), schema: resolve(doc, p.schema), required: p.required === true }))
+        .map((p) => ({ name: String(p.name), schema: resolve(doc, p.schema), required: p.required === true, description: String(p.description ?? '') }))
       const content = (resolve(doc, o.requestBody).content ?? {}) as Record<string, { schema?: unknown }>
       const responses = (o.responses ?? {}) as Record<string, Schema>
       const validators = new Map<number, ValidateFunction>()
@@ -154,7 +157,7 @@ export async function discover (base: string): Promise<Vendor[]> {
 
 /** A plausible value for a path parameter: a number when the document says so, else a word. */
 function pathValue (p: Param | undefined): string {
-  return /integer|number|\bid\b/i.test(`${p?.name ?? ''} ${String(p?.schema.description ?? '')}`) ? '1' : 'fuzz'
+  return /integer|number|\bid\b/i.test(`${p?.name ?? ''} ${p?.description ?? ''}`) ? '1' : 'fuzz'
 }
 
 export function targetsOf (vendors: Vendor[]): Target[] {

@@ -6,7 +6,7 @@
  */
 import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
-import { resolve, type Field, type Schema, type Target } from './routes.js'
+import { norm, resolve, type Field, type Schema, type Target } from './routes.js'
 
 export interface Assets {
   jpeg: Buffer
@@ -51,7 +51,10 @@ export function sampleValue (doc: Schema, raw: unknown, assets: Assets, field?: 
     case 'boolean': return true
     case 'array': {
       const n = Math.max(1, Number(s.minItems ?? 1))
-      return Array.from({ length: n }, () => sampleValue(doc, s.items, assets, field, depth + 1))
+      // Items inherit the array's description ("images as data URIs") when they have none.
+      const items = resolve(doc, s.items)
+      const described = { ...items, description: items.description ?? s.description }
+      return Array.from({ length: n }, () => sampleValue(doc, described, assets, field, depth + 1))
     }
     case 'object': case undefined: {
       if (s.properties === undefined) return s.type === 'object' ? {} : 'fuzz'
@@ -65,16 +68,19 @@ export function sampleValue (doc: Schema, raw: unknown, assets: Assets, field?: 
 function stringSample (s: Schema, assets: Assets, field?: Field): unknown {
   const text = `${field?.name ?? ''} ${String(s.description ?? '')}`
   if (s.format === 'binary') return field?.image === true ? assets.jpeg : Buffer.from('fuzz-template-bytes')
-  if (field?.image === true) return /data.?uri/i.test(text) ? `data:image/jpeg;base64,${assets.jpeg.toString('base64')}` : assets.jpeg.toString('base64')
+  // Nested image strings (Weber `data.images[]`) are found by their description alone.
+  const image = field?.image === true || (/image|jpe?g|png/i.test(text) && /base64|data.?uri/i.test(text))
+  if (image) return /data.?uri/i.test(text) ? `data:image/jpeg;base64,${assets.jpeg.toString('base64')}` : assets.jpeg.toString('base64')
   if (/email/i.test(text)) return 'fuzz@example.com'
   if (/phone/i.test(text)) return '0812345678'
+  if (/^pin\b/i.test(text)) return '123456'
   if (s.pattern === '^quality$') return 'quality'
   return 'fuzz-value'.padEnd(Number(s.minLength ?? 0), 'x')
 }
 
 /** The documented fields of a body type, as entries with sample values. */
-export function sampleEntries (doc: Schema, fields: Field[], assets: Assets): Entry[] {
-  return fields.map((f) => ({ name: f.name, value: sampleValue(doc, f.schema, assets, f) }))
+export function sampleEntries (doc: Schema, fields: Field[], assets: Assets, minted?: Map<string, string>): Entry[] {
+  return fields.map((f) => ({ name: f.name, value: minted?.get(norm(f.name)) ?? sampleValue(doc, f.schema, assets, f) }))
 }
 
 const toJsonValue = (v: unknown): unknown => Buffer.isBuffer(v) ? v.toString('base64') : Array.isArray(v) ? v.map(toJsonValue) : v
@@ -135,14 +141,12 @@ export function contentType (type: string): string {
   return type.startsWith('multipart/') ? `${type}; boundary=${BOUNDARY}` : type
 }
 
-/** Header parameters the document marks required, with plausible values; `TOKEN` stands for a fresh token. */
-export const TOKEN = '\u0000token\u0000'
-export function baseHeaders (target: Target): Array<[string, string]> {
+/** Header parameters the document marks required, with a minted value, the first allowed one, or a word. */
+export function baseHeaders (target: Target, minted?: Map<string, string>): Array<[string, string]> {
   const out: Array<[string, string]> = []
   for (const h of target.op?.headers ?? []) {
     if (!h.required) continue
-    const e = h.schema.enum as string[] | undefined
-    out.push([h.name, e?.[0] ?? (/token/i.test(h.name) ? TOKEN : 'fuzz-key')])
+    out.push([h.name, minted?.get(norm(h.name)) ?? (h.schema.enum as string[] | undefined)?.[0] ?? 'fuzz-key'])
   }
   return out
 }

@@ -5,7 +5,8 @@
  */
 import net from 'node:net'
 import type { Target } from './routes.js'
-import { baseHeaders, BOUNDARY, TOKEN } from './samples.js'
+import type { Minted } from './mint.js'
+import { baseHeaders, BOUNDARY } from './samples.js'
 import { headOf, parseResponse } from './wire.js'
 
 export interface SlowResult {
@@ -22,7 +23,7 @@ export interface SlowResult {
 
 const ANNOUNCED = 100_000
 
-function slowOne (port: number, t: Target, capSeconds: number): Promise<SlowResult> {
+function slowOne (port: number, t: Target, minted: Minted, capSeconds: number): Promise<SlowResult> {
   const started = performance.now()
   const secs = (): number => Math.round((performance.now() - started) / 100) / 10
   return new Promise((resolve) => {
@@ -39,7 +40,7 @@ function slowOne (port: number, t: Target, capSeconds: number): Promise<SlowResu
       resolve({ route: t.key, vendor: t.vendor.id, end, status, seconds: secs(), bytesSent: sent, endedAt: performance.now() })
     }
     const type = t.op?.bodies[0]?.type ?? 'application/json'
-    const headers: Array<[string, string]> = [...baseHeaders(t), ['content-type', type.startsWith('multipart/') ? `${type}; boundary=${BOUNDARY}` : type], ['connection', 'keep-alive']]
+    const headers: Array<[string, string]> = [...baseHeaders(t, minted), ['content-type', type.startsWith('multipart/') ? `${type}; boundary=${BOUNDARY}` : type], ['connection', 'keep-alive']]
     socket.on('connect', () => socket.write(headOf({ method: t.method, path: t.path, headers, body: Buffer.alloc(0), contentLength: ANNOUNCED })))
     const drip = setInterval(() => {
       if (socket.writable) { socket.write('a'); sent++ }
@@ -56,10 +57,12 @@ function slowOne (port: number, t: Target, capSeconds: number): Promise<SlowResu
   })
 }
 
-/** `n` slow clients at once, on routes that take a body (round robin), each bounded by capSeconds. */
-export async function slowClients (port: number, targets: Target[], n: number, capSeconds: number): Promise<SlowResult[]> {
-  // Routes that read the body before authenticating (a token route would answer 401 at once).
-  const withBody = targets.filter((t) => (t.op?.bodies.length ?? 0) > 0 && !baseHeaders(t).some(([, v]) => v === TOKEN))
+/**
+ * `n` slow clients at once, on routes that take a body (one vendor after the other), with minted
+ * credentials so that authentication does not answer before the body matters; each bounded by capSeconds.
+ */
+export async function slowClients (port: number, targets: Target[], n: number, capSeconds: number, mint: (t: Target) => Promise<Minted>): Promise<SlowResult[]> {
+  const withBody = targets.filter((t) => (t.op?.bodies.length ?? 0) > 0)
   if (withBody.length === 0 || n <= 0) return []
   // One vendor after the other, so that a few clients already cover every vendor.
   const byVendor = new Map<string, Target[]>()
@@ -67,5 +70,7 @@ export async function slowClients (port: number, targets: Target[], n: number, c
   const lists = [...byVendor.values()]
   const order: Target[] = []
   for (let i = 0; order.length < withBody.length; i++) for (const l of lists) if (i < l.length) order.push(l[i] as Target)
-  return await Promise.all(Array.from({ length: n }, (_v, i) => slowOne(port, order[i % order.length] as Target, capSeconds)))
+  const chosen = Array.from({ length: n }, (_v, i) => order[i % order.length] as Target)
+  const minted = await Promise.all(chosen.map(mint))
+  return await Promise.all(chosen.map((t, i) => slowOne(port, t, minted[i] as Minted, capSeconds)))
 }
