@@ -114,8 +114,8 @@ async function fuzz (server: Server, started: number): Promise<{ state: RunState
   const slowCap = Math.min(opts.slowSeconds, Math.max(1, opts.maxSeconds - 15))
   const slowRun = slowClients(server.port, targets, opts.slow, slowCap, async (t) => await mintFor(base, t, assets))
   // Leave room for the last requests in flight, the second try of unanswered ones (twice the
-  // timeout, then a few seconds), the log attribution (15 s), the health checks and the shutdown.
-  const runOpts = { ...opts, deadline: started + (opts.maxSeconds * 1000) - 3 * opts.timeoutMs - 25_000, assets }
+  // timeout), the log attribution, the health checks and the shutdown (15 s together).
+  const runOpts = { ...opts, deadline: started + (opts.maxSeconds * 1000) - 3 * opts.timeoutMs - 15_000, assets }
   const secs = (): string => ((performance.now() - started) / 1000).toFixed(1)
   await runCases(server, vendors, pairsOf(kinds, targets, opts.seed), runOpts, state, (k, t) => new Rng(opts.seed, k.name, t.key))
   console.log(`fuzz: ${state.requests} requests sent by ${secs()} s`)

@@ -56,9 +56,9 @@ export class Rng {
   int (n: number): number { return Math.floor(this.next() * n) }
   pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)] as T }
   bytes (n: number): Buffer {
-    const b = Buffer.alloc(n)
-    for (let i = 0; i < n; i++) b[i] = this.int(256)
-    return b
+    const b = Buffer.alloc(n + 3)
+    for (let i = 0; i < n; i += 4) b.writeUInt32LE(Math.floor(this.next() * 4294967296), i)
+    return b.subarray(0, n)
   }
 }
 

@@ -83,7 +83,7 @@ export function judge (c: Case, o: Outcome, vendors: Vendor[]): Judged {
   let documented5xx = false
   if (o.status >= 500) {
     const op = c.rawHead === undefined ? matchOperation(vendors, c.method, c.path) : undefined
-    const validate = op?.validators.get(o.status)
+    const validate = op?.validator(o.status)
     const shapeOk = o.body.length === 0 ? op?.emptyOk.has(o.status) === true : (validate !== undefined && body !== undefined && validate(body))
     documented5xx = op !== undefined && op.statuses.has(o.status) && shapeOk && o.headers['x-sandbox-error'] === undefined
     if (!documented5xx) add('undocumented-5xx')

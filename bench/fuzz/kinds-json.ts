@@ -77,13 +77,13 @@ const hugeString: Kind = {
   cases: (t, ctx) => {
     const entries = sample(t, ctx)
     const name = entries[0]?.name ?? 'fuzz'
-    const variants: Array<[unknown, string]> = [
-      ['s'.repeat(256 * 1024), 'a 256 KB string'],
-      ['s'.repeat(4 * 1024 * 1024), 'a 4 MB string'],
-      [Array.from({ length: 100 }, () => 'x'.repeat(40 * 1024)), 'an array of 100 strings of 40 KB']
+    const variants: Array<[() => unknown, string]> = [
+      [() => 's'.repeat(256 * 1024), 'a 256 KB string'],
+      [() => 's'.repeat(4 * 1024 * 1024), 'a 4 MB string'],
+      [() => Array.from({ length: 100 }, () => 'x'.repeat(40 * 1024)), 'an array of 100 strings of 40 KB']
     ]
-    return rotate(variants, ctx.count, ctx.rng).map(([value, note]) =>
-      jsonCase('json.huge-string', t, ctx, encodeJson(entries.map((e) => e.name === name ? { name, value } : e)), `sample JSON with field "${name}" = ${note}`))
+    return rotate(variants, ctx.count, ctx.rng).map(([make, note]) =>
+      jsonCase('json.huge-string', t, ctx, encodeJson(entries.map((e) => e.name === name ? { name, value: make() } : e)), `sample JSON with field "${name}" = ${note}`))
   }
 }
 

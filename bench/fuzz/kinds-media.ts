@@ -20,10 +20,11 @@ function withValue (kind: string, t: Target, ctx: Ctx, type: string, value: unkn
   return caseOf(kind, t, ctx, [['content-type', contentType(type)], ...extra], body, `${type}, "${name}" = ${note}`)
 }
 
-function base64Variants (jpeg: Buffer): Array<[string, string]> {
+/** Built on demand: only the variants a target gets are made (one is 8 MB). */
+function base64Variants (jpeg: Buffer): Array<[() => string, string]> {
   const b = jpeg.toString('base64')
   const lines = b.replace(/.{1,76}/g, '$&\n')
-  return [
+  const list: Array<[string | (() => string), string]> = [
     [`data:image/jpeg;base64,${b}`, 'a JPEG as a data: URI'],
     [`data:;base64,${b}`, 'data:;base64, prefix'],
     [`data:image/png,${b}`, 'data:image/png, (no ;base64)'],
@@ -39,17 +40,19 @@ function base64Variants (jpeg: Buffer): Array<[string, string]> {
     [`${b.slice(0, 100)}!!!%%%${b.slice(100)}`, 'base64 with ! and % inside'],
     ['', 'an empty string'],
     ['A', 'one character'],
-    ['QUJD'.repeat(2 * 1024 * 1024), '8 MB of base64 ("ABC" repeated)'],
+    [() => 'QUJD'.repeat(2 * 1024 * 1024), '8 MB of base64 ("ABC" repeated)'],
     [`${b.slice(0, Math.floor(b.length / 2))}`, 'a JPEG\'s base64 cut in half']
   ]
+  return list.map(([v, note]) => [typeof v === 'string' ? () => v : v, note])
 }
 
 const base64: Kind = {
   name: 'media.base64',
   cases: (t, ctx) => {
     const types = bodyTypes(t)
-    return rotate(base64Variants(ctx.assets.jpeg), ctx.count, ctx.rng).map(([text, note], i) => {
+    return rotate(base64Variants(ctx.assets.jpeg), ctx.count, ctx.rng).map(([make, note], i) => {
       const type = types[i % types.length] as string
+      const text = make()
       // Oz reads parts and bodies as base64 text when told so (oz-api-lite.md, Content-Transfer-Encoding).
       const cte: Array<[string, string]> = t.op?.headers.some((h) => h.name === 'content-transfer-encoding') === true ? [['content-transfer-encoding', 'base64']] : []
       return withValue('media.base64', t, ctx, type, text, `${note} (${text.length} chars)`, cte)

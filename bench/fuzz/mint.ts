@@ -37,7 +37,7 @@ export function producers (v: Vendor): Map<string, Producer> {
   const needed = new Set(v.ops.flatMap((op) => inputsOf(v, op)))
   const out = new Map<string, Producer>()
   for (const op of v.ops) {
-    const ok = op.validators.get(200)?.schema
+    const ok = op.responses.get(200)
     if (ok === undefined || op.params.some((p) => p.required)) continue
     const inputs = new Set(inputsOf(v, op))
     for (const [name, path] of producedPaths(v.doc, ok)) {

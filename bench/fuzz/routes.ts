@@ -6,6 +6,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv'
 
+// OpenAPI 3.0 keywords (nullable, example) are not JSON Schema: ignore what ajv does not know.
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false })
+
 export type Schema = Record<string, unknown>
 
 /** Names compare without case and punctuation: `accesstoken` = `access_token`, `session-id` = `session_id`. */
@@ -36,8 +39,10 @@ export interface Operation {
   params: Param[]
   /** Body content types, in the document's order, with their (resolved) schemas. */
   bodies: Array<{ type: string, schema: Schema }>
-  /** A validator of the documented JSON body, per status. */
-  validators: Map<number, ValidateFunction>
+  /** The documented JSON body per status ($refs resolved). */
+  responses: Map<number, Schema>
+  /** A validator of the documented JSON body of a status (compiled when first needed). */
+  validator: (status: number) => ValidateFunction | undefined
   /** Statuses whose description documents an empty body (Weber: "an empty body when ..."). */
   emptyOk: Set<number>
 }
@@ -97,7 +102,7 @@ export function fieldsOf (doc: Schema, s: Schema): Field[] {
   })
 }
 
-function operationsOf (id: string, prefix: string, doc: Schema, ajv: Ajv): Operation[] {
+function operationsOf (id: string, prefix: string, doc: Schema): Operation[] {
   const ops: Operation[] = []
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Schema>>)) {
     for (const method of METHODS) {
@@ -108,12 +113,12 @@ function operationsOf (id: string, prefix: string, doc: Schema, ajv: Ajv): Opera
         .map((p) => ({ name: String(p.name), schema: resolve(doc, p.schema), required: p.required === true, description: String(p.description ?? '') }))
       const content = (resolve(doc, o.requestBody).content ?? {}) as Record<string, { schema?: unknown }>
       const responses = (o.responses ?? {}) as Record<string, Schema>
-      const validators = new Map<number, ValidateFunction>()
+      const schemas = new Map<number, Schema>()
       const emptyOk = new Set<number>()
       for (const [status, r] of Object.entries(responses)) {
         if (/empty body/i.test(String(resolve(doc, r).description ?? ''))) emptyOk.add(Number(status))
         const json = (resolve(doc, r).content as Record<string, { schema?: unknown }> | undefined)?.['application/json']
-        if (json?.schema !== undefined) validators.set(Number(status), ajv.compile({ ...resolveDeep(doc, json.schema) as Schema }))
+        if (json?.schema !== undefined) schemas.set(Number(status), resolveDeep(doc, json.schema) as Schema)
       }
       ops.push({
         vendor: id,
@@ -125,12 +130,25 @@ function operationsOf (id: string, prefix: string, doc: Schema, ajv: Ajv): Opera
         query: param('query'),
         params: param('path'),
         bodies: Object.entries(content).map(([type, c]) => ({ type, schema: resolve(doc, c.schema) })),
-        validators,
+        responses: schemas,
+        validator: compiled(schemas),
         emptyOk
       })
     }
   }
   return ops
+}
+
+/** Validators compiled on first use (compiling every documented status up front costs a second). */
+function compiled (schemas: Map<number, Schema>): (status: number) => ValidateFunction | undefined {
+  const cache = new Map<number, ValidateFunction>()
+  return (status) => {
+    const s = schemas.get(status)
+    if (s === undefined) return undefined
+    const v = cache.get(status) ?? ajv.compile(s)
+    cache.set(status, v)
+    return v
+  }
 }
 
 /** A copy with every local $ref replaced (the documents have no recursive schemas). */
@@ -144,13 +162,11 @@ function resolveDeep (doc: Schema, s: unknown, depth = 0): unknown {
 /** Fetch the vendors and their documents from a running server. */
 export async function discover (base: string): Promise<Vendor[]> {
   const health = await (await fetch(`${base}/__admin/health`)).json() as { vendors: string[] }
-  // OpenAPI 3.0 keywords (nullable, example) are not JSON Schema: ignore what ajv does not know.
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false })
   const vendors: Vendor[] = []
   for (const id of health.vendors) {
     const doc = await (await fetch(`${base}/openapi/${id}.json`)).json() as Schema
     const prefix = ((doc.servers as Array<{ url: string }> | undefined)?.[0]?.url ?? '').replace(/\/$/, '')
-    vendors.push({ id, prefix, doc, ops: operationsOf(id, prefix, doc, ajv) })
+    vendors.push({ id, prefix, doc, ops: operationsOf(id, prefix, doc) })
   }
   return vendors
 }
