@@ -25,7 +25,7 @@
  * - unhealthy: at the end, `GET /__admin/health` or `GET /__admin/requests?limit=1000` (the journal
  *   must stay readable whatever was sent, issue 11 point 4) is not 200 within 10 s.
  *
- * Options: --count N (mutations per route per kind, default 3), --seed N (default 1), --max-seconds S
+ * Options: --count N (mutations per route per kind, default 2), --seed N (default 1), --max-seconds S
  * (hard cap, default 110), --json FILE, --concurrency N (default 6), --timeout-ms N (default 5000),
  * --slow N (slow clients, default 10; 0: none), --slow-seconds S (their cap, default 30),
  * --kinds a,b (kinds whose name starts so), --routes TEXT (targets whose key contains TEXT), --trace
@@ -67,7 +67,7 @@ function num (name: string, dflt: number): number {
 }
 
 const opts = {
-  count: num('--count', 3),
+  count: num('--count', 2),
   seed: num('--seed', 1),
   maxSeconds: num('--max-seconds', 110),
   concurrency: Math.max(1, num('--concurrency', 6)),

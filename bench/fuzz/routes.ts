@@ -191,7 +191,8 @@ export function targetsOf (vendors: Vendor[]): Target[] {
 
 /** The documented operation a request lands on, if any (method and path template; the query ignored). */
 export function matchOperation (vendors: Vendor[], method: string, target: string): Operation | undefined {
-  let path = target.split('?')[0] ?? ''
+  // Absolute-form targets (`http://host/path`) reach the same route.
+  let path = target.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] ?? ''
   try { path = decodeURI(path) } catch {}
   const segs = path.split('/')
   for (const v of vendors) {
