@@ -5,7 +5,7 @@
 import { describeCase, describeOutcome, judge } from './check.js'
 import type { Case } from './cases.js'
 import type { Vendor } from './routes.js'
-import { logKey, record, type RunOptions, type RunState } from './runner.js'
+import { logKey, record, revive, type RunOptions, type RunState } from './runner.js'
 import type { LogLine, Server } from './server.js'
 import { exchange, type Outcome } from './wire.js'
 
@@ -22,6 +22,8 @@ export async function confirmUnanswered (server: Server, vendors: Vendor[], stat
     if (!server.alive) return
     const o = await exchange(server.port, c, timeoutMs)
     state.replayed++
+    await new Promise((resolve) => setTimeout(resolve, 100)) // an exit is seen a moment after the close
+    if (!server.alive) { await revive(server, state, [c]); return }
     if (note(o)) state.flaky.push(`${describeCase(c)} -> ${describeOutcome(o)}`)
     for (const f of judge(c, o, vendors).findings) record(state, f)
   }

@@ -72,6 +72,19 @@ export function pairsOf (kinds: Kind[], targets: Target[], seed: number): Array<
   return pairs
 }
 
+let reviving: Promise<unknown> | undefined
+
+/** The server exited: record the crash (once) with the suspects, and start it again. */
+export async function revive (server: Server, state: RunState, suspects: Case[]): Promise<void> {
+  if (reviving === undefined) {
+    const ex = server.exited
+    record(state, { problem: 'crash', kind: suspects[0]?.kind ?? '(none in flight)', route: suspects[0]?.target.key ?? '(server)', repro: suspects.map(describeCase).join(' | ') || '(none in flight)', got: `exit code ${ex?.code} signal ${ex?.signal}` })
+    state.restarts++
+    reviving = server.start().finally(() => { reviving = undefined })
+  }
+  await reviving
+}
+
 export const logKey = (l: LogLine): string => `level ${l.level}: ${l.msg}${l.err === undefined ? '' : `: ${l.err}`}`
 
 /**
@@ -92,16 +105,8 @@ export async function runCases (server: Server, vendors: Vendor[], pairs: Array<
   const inflight = new Set<Case>()
   const recent: Array<{ c: Case, at: number }> = []
   server.onError = (l: LogLine) => { state.logs.push({ key: logKey(l), suspects: suspectsOf(l, inflight, recent), at: performance.now() }) }
-  let restarting: Promise<unknown> | undefined
   const alive = async (): Promise<void> => {
-    if (server.alive) return
-    if (restarting === undefined) {
-      const ex = server.exited
-      record(state, { problem: 'crash', kind: '(in flight)', route: '(server)', repro: [...inflight].map(describeCase).join(' | ') || '(none in flight)', got: `exit code ${ex?.code} signal ${ex?.signal}` })
-      state.restarts++
-      restarting = server.start().finally(() => { restarting = undefined })
-    }
-    await restarting
+    if (!server.alive) await revive(server, state, [...inflight, ...recent.slice(-opts.concurrency).map((r) => r.c)])
   }
   let next = 0
   const queue: Case[] = []
