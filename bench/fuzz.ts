@@ -136,6 +136,8 @@ async function main (): Promise<number> {
   if (buildIfStale(root)) console.log('fuzz: built dist/ (it was older than src/)')
   const dir = mkdtempSync(join(tmpdir(), 'ekyc-fuzz-'))
   const server = new Server(root, join(dir, 'fuzz.db'))
+  // Ctrl-C: stop the server and remove its database before leaving.
+  process.once('SIGINT', () => { server.stop().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130) }).catch(() => {}) })
   try {
     await server.start()
     const { state, slow, slowCap } = await fuzz(server, started)

@@ -70,7 +70,7 @@ export class Server {
     this.cpuBefore = this.cpuSeconds
     if (this.sampler !== undefined) clearInterval(this.sampler)
     const child = spawn(process.execPath, ['dist/server.js', '--port', '0', '--db', this.db, '--log-level', 'warn'], {
-      cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' }
+      cwd: this.root, stdio: ['ignore', 'pipe', 'pipe']
     })
     this.child = child
     const port = new Promise<number>((resolve, reject) => {
