@@ -17,7 +17,8 @@ import { ParseCache } from './core/scenarios/loader.js'
 import type { VendorScenarioSpec } from './core/scenarios/schema.js'
 import type { VendorModule } from './core/vendor/module.js'
 import type { Inspector } from './core/vendor/inspect.js'
-import { mountVendor } from './core/vendor/mount.js'
+import { clientErrorHandler, frameworkErrors } from './core/vendor/malformed.js'
+import { mountVendor, type MountedVendor } from './core/vendor/mount.js'
 import { vendors as registry } from './vendors/index.js'
 
 export const vendorIds = registry.map((v) => v.id)
@@ -60,6 +61,8 @@ export interface BuildOptions extends CoreOptions {
 
 export async function buildApp (config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const http = config.settings.core.http
+  /** Filled as the vendors mount (below). */
+  const mounted: MountedVendor[] = []
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     // Request logs would cost every call; the journal records requests instead.
@@ -72,7 +75,10 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     // Slow and idle clients (settings: http): no connection is held forever.
     requestTimeout: http.body_timeout_ms + http.headers_timeout_ms,
     connectionTimeout: http.idle_timeout_ms,
-    keepAliveTimeout: http.keep_alive_timeout_ms
+    keepAliveTimeout: http.keep_alive_timeout_ms,
+    // What never reaches a route (unparseable HTTP, undecodable URLs) answers as the vendor, never as Fastify.
+    clientErrorHandler: clientErrorHandler(mounted),
+    frameworkErrors: frameworkErrors(mounted)
   })
   app.server.headersTimeout = http.headers_timeout_ms
   registerBodyGuard(app, http.body_timeout_ms)
@@ -103,8 +109,9 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   await registerDashboard(app, { redirectRoot: !rootMounted })
 
   for (const mod of served) {
-    const inspector = mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
-    if (inspector !== undefined) inspect.set(mod.id, inspector)
+    const m = mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
+    mounted.push(m)
+    if (m.inspect !== undefined) inspect.set(mod.id, m.inspect)
   }
 
   if (!rootMounted) {

@@ -97,3 +97,28 @@ t.test('a multipart body slower than http.body_timeout_ms gets 004 and the conne
   t.match(answer, /^HTTP\/1\.1 400 /)
   t.match(answer, /"error_code":"004"/)
 })
+
+t.test("what HTTP itself refuses gets the vendor's malformed-request answer, never Fastify's shape", async (t) => {
+  const app = await build(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const brew = await rawExchange(port, ['BREW /gtriip/liveness/ HTTP/1.1\r\nHost: x\r\n\r\n'])
+  t.match(brew, /^HTTP\/1\.1 400 /)
+  t.match(brew, /"error_code":"004"/, 'an unknown method under the Gtriip prefix: its 004')
+  t.notMatch(brew, /"statusCode"/)
+  const lying = await rawExchange(port, ['POST /gtriip/liveness/ HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!'])
+  t.match(lying, /"error_code":"004"/, 'two Content-Length headers')
+  const nowhere = await rawExchange(port, ['GET /nowhere HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'])
+  t.match(nowhere, /^HTTP\/1\.1 400 /)
+  t.match(nowhere, /x-sandbox-error: bad-http-request/, "outside any vendor: the sandbox's own error")
+  const big = await rawExchange(port, [`GET /gtriip/liveness/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`])
+  t.match(big, /"error_code":"004"/, 'headers over the size limit')
+})
+
+t.test("a URL that cannot be decoded, under a vendor's prefix, gets the vendor's not-found", async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/gtriip/liveness/%' })
+  t.equal(res.statusCode, 404)
+  t.equal(json(res).error_code, '004')
+  t.notOk('statusCode' in json(res))
+})

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Core } from '../core.js'
 import { pathOf } from '../http.js'
-import { sendRendered, VendorError } from '../errors.js'
+import { sendRendered, VendorError, type RenderedError } from '../errors.js'
 import { RequestCall, type CallDeps } from './call.js'
 import { registerCors } from './cors.js'
 import { vendorErrorHandler } from './failures.js'
@@ -87,20 +87,28 @@ function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S,
 type NotFound = (request: FastifyRequest, reply: FastifyReply) => FastifyReply
 
 /** Unknown paths and wrong methods: the vendor's answer, from the routes actually registered. */
-function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string): NotFound {
-  return (request, reply) => {
-    const full = pathOf(request.url)
-    const path = full.slice(prefix.length) || '/'
-    const answer = mod.notFound({ method: request.method, path, query: request.url.slice(full.length), allowed: routes.allowed(path), routes })
-    return sendRendered(reply, answer instanceof VendorError ? mod.catalogue.render(answer) : answer)
-  }
+/** The vendor's answer to a method and URL no route takes, from the routes actually registered. */
+export function notFoundAnswer (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string, method: string, url: string): RenderedError {
+  const full = pathOf(url)
+  const path = full.slice(prefix.length) || '/'
+  const answer = mod.notFound({ method, path, query: url.slice(full.length), allowed: routes.allowed(path), routes })
+  return answer instanceof VendorError ? mod.catalogue.render(answer) : answer
 }
 
-/**
- * Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope.
- * Returns the inspector of its live state, if its store has one.
- */
-export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): Inspector | undefined {
+function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string): NotFound {
+  return (request, reply) => sendRendered(reply, notFoundAnswer(mod, routes, prefix, request.method, request.url))
+}
+
+/** A vendor as mounted: where, its routes, and the inspector of its live state if its store has one. */
+export interface MountedVendor {
+  mod: VendorModule<any, any>
+  prefix: string
+  routes: RouteIndex
+  inspect: Inspector | undefined
+}
+
+/** Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope. */
+export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): MountedVendor {
   checkModule(mod)
   const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db)
   const deps = callDeps(core, mod, settings, store)
@@ -128,5 +136,10 @@ export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: Vendo
   }
   app.register(scope, { prefix })
   const inspect = mod.store?.inspect
-  return inspect === undefined ? undefined : (namespace, nowMs) => inspect(store, namespace, nowMs, { callbacks: core.outbound.pending(namespace, mod.id) })
+  return {
+    mod,
+    prefix,
+    routes,
+    inspect: inspect === undefined ? undefined : (namespace, nowMs) => inspect(store, namespace, nowMs, { callbacks: core.outbound.pending(namespace, mod.id) })
+  }
 }
