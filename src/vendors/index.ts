@@ -3,8 +3,10 @@
  * list is read by app.ts only.
  */
 import type { VendorModule } from '../core/vendor/module.js'
+import { fpt } from './fpt/index.js'
 import { gtriip } from './gtriip/index.js'
 
 export const vendors: ReadonlyArray<VendorModule<any, any>> = [
-  gtriip
+  gtriip,
+  fpt
 ]

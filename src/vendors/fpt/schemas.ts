@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { binary, readByHandler } from '../../core/schemas.js'
-import { OPERATION_ERRORS, RESULT_CODES, type FptKey } from './errors.js'
+import { operations, RESULT_CODES, type FptKey } from './errors.js'
 
 /** Largest request body (bytes): two 10 MB document images, or a few selfies, with room to spare. */
 export const BODY_LIMIT = 32 * 1024 * 1024
@@ -65,7 +65,7 @@ export type FptSettings = z.output<typeof settingsSchema>
 
 // --- Scenario outcomes -----------------------------------------------------------------------
 
-const ERROR_KEYS = [...new Set(Object.values(OPERATION_ERRORS).flat())] as [FptKey, ...FptKey[]]
+const ERROR_KEYS = [...new Set(Object.values(operations).flatMap((o) => o.errors))] as [FptKey, ...FptKey[]]
 const DMY = z.string().regex(/^\d{2}\/\d{2}\/\d{4}$/, 'a dd/mm/yyyy date')
 
 export const outcomeSchema = z.object({

@@ -177,12 +177,9 @@ t.test('init scenarios: 400, 401 and 500 by scenario; sdk_config and the retry l
   t.equal(json(limited.res).sdk_config.limit, 3)
 })
 
-t.test('a scenario error that does not belong to the operation is a sandbox error', async (t) => {
+t.test('a scenario error that does not belong to the operation is refused when the scenarios load, naming file, rule and code', async (t) => {
   const dir = t.testdir({ 'x.yaml': 'name: fpt/bad\nvendor: fpt\ndescription: d\nrules:\n  - operation: fpt.session_init\n    outcome: { error: QC03 }\n' })
-  const app = await build(t, { scenarios: dir })
-  const { res } = await initSession(app, { headers: { 'x-sandbox-scenario': 'fpt/bad' } })
-  t.equal(res.statusCode, 500)
-  t.equal(res.headers['x-sandbox-error'], 'invalid-scenario-outcome')
+  await t.rejects(build(t, { scenarios: dir }), { message: /x\.yaml: rules\[0\]\.outcome\.error: error "QC03" is not an answer of fpt\.session_init/ })
 })
 
 t.test('an unknown scenario name is the sandbox\'s 400, never silently ignored', async (t) => {
