@@ -8,7 +8,7 @@ import type { VendorModule } from '../../core/vendor/module.js'
 import { catalogue, failures, operations } from './errors.js'
 import { routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type FptSettings } from './schemas.js'
-import { FptStore, storeSpec } from './store.js'
+import { FptStore, inspectSessions, storeSpec } from './store.js'
 
 export const fpt: VendorModule<FptSettings, FptStore> = {
   id: 'fpt',
@@ -17,7 +17,7 @@ export const fpt: VendorModule<FptSettings, FptStore> = {
   prefix: '/fpt',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: { spec: storeSpec, open: (db) => new FptStore(db) },
+  store: { spec: storeSpec, open: (db) => new FptStore(db), inspect: inspectSessions },
   catalogue,
   operations,
   outcome: outcomeSchema,

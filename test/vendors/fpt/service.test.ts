@@ -4,12 +4,13 @@
  * the session's checks; Steps 2 and 3, OCR: the sides and their order, the image checks in the
  * ruled order, the scenario after the real checks; Step 4, liveness: only after OCR, attempts
  * counted against the retry limit, a pass or the limit ending the session, "Session expired" 30
- * minutes after init, the result bodies, face_search. The wire format (headers, multipart, statuses
- * as sent) is covered by session.test.ts, ocr.test.ts and liveness.test.ts; the post-checks by
- * postcheck.test.ts.
+ * minutes after init, the result bodies, face_search; the sessions as the admin state shows them
+ * (store.inspect). The wire format (headers, multipart, statuses as sent) is covered by
+ * session.test.ts, ocr.test.ts and liveness.test.ts; the post-checks by postcheck.test.ts.
  */
 import sharp from 'sharp'
 import t from 'tap'
+import type { StateItem } from '../../../src/core/vendor/module.js'
 import { fpt } from '../../../src/vendors/fpt/index.js'
 import { checkInit, init } from '../../../src/vendors/fpt/service/init.js'
 import { planOcr } from '../../../src/vendors/fpt/service/ocr.js'
@@ -615,4 +616,64 @@ t.test('face_search is absent when disabled (the default) and on failures', asyn
   t.notOk('face_search' in await flow.liveness(await flow.ready(), { outcome: SPOOF }))
   const off = new Flow()
   t.notOk('face_search' in await off.liveness(await off.ready()))
+})
+
+// === store.inspect: the namespace's sessions for the admin state endpoint ============================
+
+/** The module's store.inspect on the flow's store, at the flow's virtual time. */
+function inspect (flow: Flow, namespace = 'default'): StateItem[] {
+  const fn = fpt.store?.inspect
+  if (fn === undefined) throw new Error('fpt declares no store.inspect')
+  return fn(flow.store, namespace, flow.nowMs)
+}
+
+t.test('a new session: its session-id, device type, 30 minutes left, the retry limit of its sdk_config', async (t) => {
+  const flow = new Flow()
+  const sid = flow.init('ios')
+  t.same(inspect(flow), [{
+    kind: 'session',
+    id: sid,
+    expires_at: new Date(flow.nowMs + 1_800_000).toISOString(),
+    remaining_seconds: 1800,
+    fields: { state: 'new', device_type: 'ios', attempts: 0, retry_limit: 5, retries_left: 5, document_type: null, closed_reason: null }
+  }])
+})
+
+t.test('the time left counts down on the virtual clock from init, whatever the calls; 0 once expired', async (t) => {
+  const flow = new Flow()
+  const sid = flow.init()
+  flow.advance(1000)
+  await flow.ocr(sid, { side: 'front' })
+  t.match(inspect(flow)[0], { remaining_seconds: 800, fields: { state: 'front', document_type: 'idr' } })
+  flow.advance(799.5)
+  t.equal(inspect(flow)[0]?.remaining_seconds, 1, 'half a second left still shows as a second')
+  flow.advance(0.5)
+  t.equal(inspect(flow)[0]?.remaining_seconds, 0)
+  t.equal(inspect(flow)[0]?.expires_at, '2026-01-15T09:30:00.000Z', 'init at T0 (09:00) + 30 minutes')
+})
+
+t.test('failed liveness attempts count down the retries; the limit closes the session', async (t) => {
+  const flow = new Flow()
+  const sid = await flow.ready('android', shipped('fpt/retry-limit-3', 'fpt.session_init'))
+  const spoof = shipped('fpt/liveness-always-fails', 'fpt.liveness')
+  await flow.liveness(sid, { outcome: spoof })
+  t.match(inspect(flow)[0]?.fields, { state: 'ocr_done', attempts: 1, retry_limit: 3, retries_left: 2, closed_reason: null })
+  await flow.liveness(sid, { outcome: spoof })
+  await flow.liveness(sid, { outcome: spoof })
+  t.match(inspect(flow)[0]?.fields, { state: 'closed', attempts: 3, retries_left: 0, closed_reason: 'limit' })
+})
+
+t.test('a pass closes the session as a success; sessions are listed newest first, per namespace', async (t) => {
+  const flow = new Flow()
+  const passed = await flow.ready()
+  await flow.liveness(passed)
+  flow.advance(1)
+  const later = flow.init('web-sdk')
+  const elsewhere = new Flow({ namespace: 'elsewhere', store: flow.store })
+  elsewhere.init()
+  const items = inspect(flow)
+  t.same(items.map((i) => i.id), [later, passed])
+  t.match(items[1]?.fields, { state: 'closed', closed_reason: 'success', attempts: 0, retries_left: 5 })
+  t.equal(inspect(flow, 'elsewhere').length, 1)
+  t.same(inspect(flow, 'nobody'), [])
 })
