@@ -12,8 +12,8 @@ import { anyHeader, header } from '../../core/http.js'
 import { MultipartError, readMultipart, registerMultipart, type MultipartBody } from '../../core/multipart.js'
 import type { VendorKit } from '../../core/vendor/kit.js'
 import {
-  FptCodeMessage, InitHeaders, InitSuccess, LivenessHeaders, LivenessRequest, LivenessResponse,
-  OcrHeaders, OcrRequest, OcrResponse, type FptSettings
+  InitHeaders, InitResponses, livenessRequest, LivenessHeaders, LivenessResponses,
+  OcrHeaders, OcrRequest, OcrResponses, type FptSettings
 } from './schemas.js'
 import { checkInit, init } from './service/init.js'
 import { checkLiveness, liveness, type LivenessInput } from './service/liveness.js'
@@ -59,7 +59,7 @@ function initRoute (scope: FastifyInstance, kit: Kit): void {
       summary: 'Step 1: init an eKYC session',
       description: 'Creates a session (30 minutes by default) and answers its `session-id` and the SDK configuration of the device type. No body.',
       headers: InitHeaders,
-      response: { 200: InitSuccess, 400: FptCodeMessage, 401: FptCodeMessage, 413: FptCodeMessage, 500: FptCodeMessage }
+      response: InitResponses
     },
     attachValidation: true,
     onRequest: checked.hook
@@ -81,7 +81,7 @@ async function ocrRoute (scope: FastifyInstance, kit: Kit): Promise<void> {
       consumes: ['multipart/form-data'],
       headers: OcrHeaders,
       body: OcrRequest,
-      response: { 200: OcrResponse, 400: OcrResponse, 403: OcrResponse, 500: OcrResponse }
+      response: OcrResponses
     },
     attachValidation: true,
     onRequest: checked.hook
@@ -120,8 +120,8 @@ async function livenessRoute (scope: FastifyInstance, kit: Kit): Promise<void> {
       description: 'Only once OCR is complete. Results, failures included, answer HTTP 200 with the outcome in `code`; every failure is an attempt, and after `sdk_config.limit` of them `is_complete_session` is true and the session is over (403 "Session expired" afterwards). A success ends the session too.',
       consumes: ['multipart/form-data'],
       headers: LivenessHeaders,
-      body: LivenessRequest,
-      response: { 200: LivenessResponse, 400: LivenessResponse, 401: LivenessResponse, 403: LivenessResponse, 500: LivenessResponse }
+      body: livenessRequest(maxSelfies),
+      response: LivenessResponses
     },
     attachValidation: true,
     onRequest: checked.hook
