@@ -35,6 +35,14 @@ export function binary (description: string): z.ZodType<unknown> {
   return z.unknown().meta({ type: 'string', format: 'binary', description })
 }
 
+/**
+ * A response as OpenAPI documents it: the vendor's description of the answer (instead of "Default
+ * Response") and its JSON body schema. Use it as a route's `response[status]`.
+ */
+export function jsonResponse<T extends z.ZodType> (description: string, schema: T): { description: string, content: { 'application/json': { schema: T } } } {
+  return { description, content: { 'application/json': { schema } } }
+}
+
 /** Fastify's validator compiler: zod, except for the bodies a vendor reads itself. */
 export const compileValidator: FastifySchemaCompiler<z.ZodType> = (route) => {
   if (route.httpPart === 'body' && readByVendor.has(route.schema)) return (data: unknown) => ({ value: data })

@@ -3,12 +3,14 @@
  * list is read by app.ts only.
  */
 import type { VendorModule } from '../core/vendor/module.js'
+import { fpt } from './fpt/index.js'
 import { gtriip } from './gtriip/index.js'
 import { oz } from './oz/index.js'
 import { riset } from './riset/index.js'
 
 export const vendors: ReadonlyArray<VendorModule<any, any>> = [
   gtriip,
+  fpt,
   riset,
   oz
 ]

@@ -194,90 +194,135 @@ function factDate (text: string | undefined, what: string): Ymd | undefined {
   return v
 }
 
-/** A person and a document, consistent with each other and with `today`. Synchronous and deterministic in `parts`. */
-export function generateIdentity (random: Random, parts: Seedable[], doc: DocumentType, holder: HolderFacts, today: Ymd): Identity {
-  const fixedDob = factDate(holder.date_of_birth, 'date_of_birth')
-  const fixedDoi = factDate(holder.issue_date, 'issue_date')
+/** The holder facts a scenario fixed, checked: dates that exist, a province code of the table. */
+function checkFacts (holder: HolderFacts): { dob: Ymd | undefined, doi: Ymd | undefined } {
+  const dob = factDate(holder.date_of_birth, 'date_of_birth')
+  const doi = factDate(holder.issue_date, 'issue_date')
   if (holder.province_code !== undefined && !PROVINCE_CODES.has(holder.province_code)) {
     throw new HolderFactError(`holder.province_code "${holder.province_code}" is not a province code of the CCCD table`)
   }
+  return { dob, doi }
+}
+
+/** Youngest generated holder: a CMND (issued before 2021, at 14 or older) needs an older one. */
+const MIN_AGE = { cmnd: 30, other: 20 }
+const MAX_AGE = 70
+
+interface Person {
+  card: Identity['card']
+  sex: 'Nam' | 'Nữ'
+  provinceCode: string
+  provinceOfBirth: string
+  dob: Ymd
+  name: string
+}
+
+/** Who holds the document. The order of the draws is part of the seed's meaning: do not reorder. */
+function person (f: Faker, doc: DocumentType, holder: HolderFacts, fixedDob: Ymd | undefined, today: Ymd): Person {
+  const card: Identity['card'] = doc === 'idr' ? (holder.card === 'cmnd' ? 'cmnd' : 'chip') : doc
+  const sex = holder.sex ?? (f.datatype.boolean() ? 'Nam' : 'Nữ')
+  const [provinceCode, provinceOfBirth] = holder.province_code !== undefined
+    ? PROVINCES.find(([c]) => c === holder.province_code) as readonly [string, string]
+    : pick(f, PROVINCES)
+  const age = f.number.int({ min: card === 'cmnd' ? MIN_AGE.cmnd : MIN_AGE.other, max: MAX_AGE })
+  const dob = fixedDob ?? { y: today.y - age - 1, m: f.number.int({ min: 1, max: 12 }), d: f.number.int({ min: 1, max: 28 }) }
+  const name = `${f.person.lastName()} ${f.person.firstName(sex === 'Nam' ? 'male' : 'female')}`
+  return { card, sex, provinceCode, provinceOfBirth, dob, name }
+}
+
+/** The document number: a CCCD's 12 digits (a passport carries the holder's), a CMND's 9, a licence's 12. */
+function idNumber (f: Faker, p: Person): string {
+  if (p.card === 'chip' || p.card === 'passport') {
+    return p.provinceCode + String(genderDigit(p.sex, p.dob.y)) + String(p.dob.y % 100).padStart(2, '0') + f.string.numeric(6)
+  }
+  if (p.card === 'cmnd') return String(f.number.int({ min: 0, max: 3 })) + f.string.numeric(8)
+  return p.provinceCode.slice(1) + f.string.numeric(10)
+}
+
+/** Chip cards exist since 2021 and are issued from 14; the CMND was issued until the end of 2020. */
+const CHIP_SINCE = { y: 2021, m: 1, d: 1 }
+const CMND_UNTIL = { y: 2020, m: 12, d: 31 }
+/** A CMND is valid 15 years; a driver licence (B1, B2) and a passport 10. */
+const CMND_YEARS = 15
+const TEN_YEARS = 10
+
+/** Issue and expiry dates: issued before today, not expired today. */
+function validity (f: Faker, p: Person, fixedDoi: Ymd | undefined, today: Ymd): { doi: Ymd, doe: Ymd | 'none' } {
+  const yesterday = fromDay(toDay(today) - 1)
+  if (p.card === 'chip') return chipValidity(f, p.dob, fixedDoi, today)
+  if (p.card === 'cmnd') {
+    // Issued less than 15 years ago (with 30 days to spare), so still valid today.
+    const earliest = maxOf(fromDay(toDay(addYears(today, -CMND_YEARS)) + 30), addYears(p.dob, 14))
+    const doi = fixedDoi ?? dayBetween(f, earliest, minOf(CMND_UNTIL, yesterday))
+    return { doi, doe: addYears(doi, CMND_YEARS) }
+  }
+  // A licence from 18, a passport from 14, both issued within the last 9 years (so not expired).
+  const minAge = p.card === 'dlr' ? 18 : 14
+  const doi = fixedDoi ?? dayBetween(f, maxOf(addYears(p.dob, minAge), fromDay(toDay(addYears(today, -9)))), yesterday)
+  return { doi, doe: addYears(doi, TEN_YEARS) }
+}
+
+function chipValidity (f: Faker, dob: Ymd, fixedDoi: Ymd | undefined, today: Ymd): { doi: Ymd, doe: Ymd | 'none' } {
+  const earliest = maxOf(CHIP_SINCE, addYears(dob, 14))
+  let doi = fixedDoi ?? dayBetween(f, earliest, fromDay(toDay(today) - 1))
+  let doe = expiryDate(dob, doi)
+  if (fixedDoi === undefined && doe !== 'none' && compare(doe, today) <= 0) {
+    // Issued before an age milestone that has passed since: the holder has renewed the card.
+    doi = maxOf(earliest, fromDay(toDay(today) - f.number.int({ min: 1, max: 180 })))
+    doe = expiryDate(dob, doi)
+  }
+  return { doi, doe }
+}
+
+/** Where the holder lives and comes from, and the card's identifying marks. */
+function whereabouts (f: Faker, provinceOfBirth: string): Pick<Identity, 'province' | 'street' | 'ward' | 'district' | 'home' | 'features'> {
+  const [, province] = pick(f, PROVINCES)
+  const street = `${f.number.int({ min: 1, max: 299 })} ${pick(f, STREETS)}`
+  const ward = pick(f, WARDS)
+  const district = pick(f, DISTRICTS)
+  const home = `${pick(f, WARDS)}, ${pick(f, DISTRICTS)}, ${provinceOfBirth}`
+  const features = `${pick(f, MARKS)} ${pick(f, MARK_SIZES)} ${pick(f, MARK_PLACES)}`
+  return { province, street, ward, district, home, features }
+}
+
+function issueLocationOf (card: Identity['card'], provinceOfBirth: string, residence: string): string {
+  if (card === 'chip') return CHIP_ISSUER
+  if (card === 'cmnd') return `CA ${provinceOfBirth.toLocaleUpperCase('vi')}`
+  return card === 'dlr' ? `Sở GTVT ${residence}` : PASSPORT_ISSUER
+}
+
+/** A person and a document, consistent with each other and with `today`. Synchronous and deterministic in `parts`. */
+export function generateIdentity (random: Random, parts: Seedable[], doc: DocumentType, holder: HolderFacts, today: Ymd): Identity {
+  const fixed = checkFacts(holder)
   return random.generate('vi', ['fpt.identity', doc, ...parts], (f) => {
-    const card: Identity['card'] = doc === 'idr' ? (holder.card === 'cmnd' ? 'cmnd' : 'chip') : doc
-    const sex = holder.sex ?? (f.datatype.boolean() ? 'Nam' : 'Nữ')
-    const [provinceCode, provinceOfBirth] = holder.province_code !== undefined
-      ? PROVINCES.find(([c]) => c === holder.province_code) as readonly [string, string]
-      : pick(f, PROVINCES)
-    const minAge = card === 'cmnd' ? 30 : 20
-    const age = f.number.int({ min: minAge, max: 70 })
-    const dob = fixedDob ?? { y: today.y - age - 1, m: f.number.int({ min: 1, max: 12 }), d: f.number.int({ min: 1, max: 28 }) }
-    const name = `${f.person.lastName()} ${f.person.firstName(sex === 'Nam' ? 'male' : 'female')}`
-    const yesterday = fromDay(toDay(today) - 1)
-
-    let id: string
-    let doi: Ymd
-    let doe: Ymd | 'none'
-    if (card === 'chip' || card === 'passport') {
-      id = provinceCode + String(genderDigit(sex, dob.y)) + String(dob.y % 100).padStart(2, '0') + f.string.numeric(6)
-    } else if (card === 'cmnd') {
-      id = String(f.number.int({ min: 0, max: 3 })) + f.string.numeric(8)
-    } else {
-      id = provinceCode.slice(1) + f.string.numeric(10)
-    }
-    if (card === 'chip') {
-      const earliest = maxOf({ y: 2021, m: 1, d: 1 }, addYears(dob, 14))
-      doi = fixedDoi ?? dayBetween(f, earliest, yesterday)
-      doe = expiryDate(dob, doi)
-      if (fixedDoi === undefined && doe !== 'none' && compare(doe, today) <= 0) {
-        // Issued before an age milestone that has passed since: the holder has renewed the card.
-        doi = maxOf(earliest, fromDay(toDay(today) - f.number.int({ min: 1, max: 180 })))
-        doe = expiryDate(dob, doi)
-      }
-    } else if (card === 'cmnd') {
-      const earliest = maxOf(fromDay(toDay(addYears(today, -15)) + 30), addYears(dob, 14))
-      doi = fixedDoi ?? dayBetween(f, earliest, minOf({ y: 2020, m: 12, d: 31 }, yesterday))
-      doe = addYears(doi, 15)
-    } else if (card === 'dlr') {
-      doi = fixedDoi ?? dayBetween(f, maxOf(addYears(dob, 18), fromDay(toDay(addYears(today, -9)))), yesterday)
-      doe = addYears(doi, 10)
-    } else {
-      doi = fixedDoi ?? dayBetween(f, maxOf(addYears(dob, 14), fromDay(toDay(addYears(today, -9)))), yesterday)
-      doe = addYears(doi, 10)
-    }
-    const licenseClass = card === 'dlr' ? pick(f, ['B2', 'B2', 'B1', 'A1']) : ''
-    if (licenseClass === 'A1') doe = 'none'
-
-    const [, residence] = pick(f, PROVINCES)
-    const street = `${f.number.int({ min: 1, max: 299 })} ${pick(f, STREETS)}`
-    const ward = pick(f, WARDS)
-    const district = pick(f, DISTRICTS)
-    const home = `${pick(f, WARDS)}, ${pick(f, DISTRICTS)}, ${provinceOfBirth}`
-    const features = `${pick(f, MARKS)} ${pick(f, MARK_SIZES)} ${pick(f, MARK_PLACES)}`
-    const issueLocation = card === 'chip'
-      ? CHIP_ISSUER
-      : card === 'cmnd' ? `CA ${provinceOfBirth.toLocaleUpperCase('vi')}` : card === 'dlr' ? `Sở GTVT ${residence}` : PASSPORT_ISSUER
-    const passportNo = card === 'passport' ? pick(f, ['C', 'N', 'P']) + f.string.numeric(7) : ''
-
+    const p = person(f, doc, holder, fixed.dob, today)
+    const id = idNumber(f, p)
+    const { doi, doe } = validity(f, p, fixed.doi, today)
+    const licenseClass = p.card === 'dlr' ? pick(f, ['B2', 'B2', 'B1', 'A1']) : ''
+    const place = whereabouts(f, p.provinceOfBirth)
+    const passportNo = p.card === 'passport' ? pick(f, ['C', 'N', 'P']) + f.string.numeric(7) : ''
     return {
       doc,
-      card,
+      card: p.card,
       id,
-      name,
-      dob: formatDmy(dob),
-      sex,
+      name: p.name,
+      dob: formatDmy(p.dob),
+      sex: p.sex,
       nationality: 'Việt Nam',
-      provinceCode,
-      home,
-      street,
-      ward,
-      district,
-      province: residence,
+      provinceCode: p.provinceCode,
+      home: place.home,
+      street: place.street,
+      ward: place.ward,
+      district: place.district,
+      province: place.province,
       doi: formatDmy(doi),
-      doe: doe === 'none' ? NO_EXPIRY : formatDmy(doe),
-      features,
-      issueLocation,
-      backType: card === 'chip' ? 'chip_back' : card === 'cmnd' ? 'old_back' : '',
+      // An A1 motorcycle licence has no expiry.
+      doe: doe === 'none' || licenseClass === 'A1' ? NO_EXPIRY : formatDmy(doe),
+      features: place.features,
+      issueLocation: issueLocationOf(p.card, p.provinceOfBirth, place.province),
+      backType: p.card === 'chip' ? 'chip_back' : p.card === 'cmnd' ? 'old_back' : '',
       passportNo,
-      placeOfBirth: provinceOfBirth,
+      placeOfBirth: p.provinceOfBirth,
       licenseClass
     }
   })

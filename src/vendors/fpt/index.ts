@@ -2,70 +2,37 @@
  * FPT.AI eKYC full flow: POST /session/init, POST /ocr, POST /face/liveness (vendor-docs/
  * fpt-ekyc.vi.md, and the FPT rulings in vendor-notes.md). See README.md in this folder for what
  * is emulated, the settings, every error code and how to trigger it.
+ * @see ../../core/README.md
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { fastifyErrorCode } from '../../core/errors.js'
-import { ImageError } from '../../core/images.js'
-import { MultipartError } from '../../core/multipart.js'
-import { operationOf, type VendorModule } from '../../core/vendor.js'
-import { catalogue, type Shape } from './errors.js'
+import type { VendorModule } from '../../core/vendor/module.js'
+import { catalogue, failures, operations } from './errors.js'
 import { routes } from './routes.js'
 import { BODY_LIMIT, outcomeSchema, settingsSchema, type FptSettings } from './schemas.js'
-import { FptService } from './service.js'
-import { FptStore, storeSpec } from './store.js'
+import { FptStore, inspectSessions, storeSpec } from './store.js'
 
-function shapeOf (request: FastifyRequest): Shape {
-  const op = operationOf(request)
-  return op === 'fpt.ocr' ? 'ocr' : op === 'fpt.liveness' ? 'liveness' : 'init'
-}
-
-export const fpt: VendorModule<FptSettings> = {
+export const fpt: VendorModule<FptSettings, FptStore> = {
   id: 'fpt',
   title: 'FPT.AI eKYC',
   description: 'FPT.AI eKYC full flow: session init, OCR of the document (front then back), liveness and face match of selfies with a retry limit. Authentication: api-key header.',
   prefix: '/fpt',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: storeSpec,
-  scenarios: { operations: ['fpt.session_init', 'fpt.ocr', 'fpt.liveness'], outcome: outcomeSchema },
+  store: { spec: storeSpec, open: (db) => new FptStore(db), inspect: inspectSessions },
+  catalogue,
+  operations,
+  outcome: outcomeSchema,
+  failures,
+  // Unknown paths and wrong methods: the document is silent; answered in the init shape (code,
+  // message) with a note for humans (README, "Divergences and guesses").
+  notFound: ({ path, allowed }) => allowed.length > 0
+    ? catalogue.error('405', { note: `${path} allows only POST` })
+    : catalogue.error('404', { note: 'no such route; the eKYC flow is POST /session/init, POST /ocr, POST /face/liveness' }),
+  auth: { header: 'api-key', description: 'Your FPT.AI API key (also accepted as api_key, the spelling of the document\'s tables). With --api-keys only the listed keys authenticate.' },
+  // The journal keeps keys and session ids as a prefix and a hash (README, "The request journal").
+  secrets: { headers: ['api-key', 'api_key', 'session-id'], fields: ['session-id'] },
   cors: {
     headers: ['api-key', 'api_key', 'client_uuid', 'client-uuid', 'device-type', 'session-id', 'document-type', 'side-type', 'lang', 'auto'],
     methods: ['POST']
   },
-  plugin: async (app: FastifyInstance, { ctx }) => {
-    const service = new FptService(ctx, new FptStore(ctx.core.db))
-
-    app.setErrorHandler(ctx.errorHandler({
-      catalogue,
-      map: (err, request) => {
-        const shape = shapeOf(request)
-        const code = fastifyErrorCode(err)
-        const bodyError = err instanceof MultipartError || err instanceof ImageError || code?.startsWith('FST_ERR_CTP') === true || code === 'FST_ERR_VALIDATION'
-        if (!bodyError) return undefined
-        // The body could not be read as the endpoint expects it: OCR's input-file errors (7 for a
-        // file or body too large, else 1), liveness's 409 "Invalid upload image"; init has no body
-        // to refuse, only one too large for the gateway.
-        if (shape === 'ocr') {
-          const tooLarge = code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (err instanceof MultipartError && (err.kind === 'file-too-large' || err.kind === 'body-too-large')) || (err instanceof ImageError && err.kind === 'too-large')
-          return catalogue.error(tooLarge ? '7' : '1')
-        }
-        if (shape === 'liveness') return catalogue.error('409', { shape })
-        return code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? catalogue.error('413-body') : undefined
-      },
-      internal: (_err, request) => catalogue.error('500', { shape: shapeOf(request) })
-    }))
-
-    // Unknown paths and wrong methods: the document is silent; answered in the init/liveness shape
-    // (code, message) with a note for humans (README, "Divergences and guesses").
-    const known = new Set(['/session/init', '/ocr', '/face/liveness'].map((p) => `${app.prefix}${p}`))
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? ''
-      const rendered = known.has(path)
-        ? catalogue.render(catalogue.error('405', { note: `${path} allows only POST` }))
-        : catalogue.render(catalogue.error('404', { note: 'no such route; the eKYC flow is POST /session/init, POST /ocr, POST /face/liveness' }))
-      return ctx.sendRendered(reply, rendered)
-    })
-
-    await routes(app, service, ctx.settings)
-  }
+  plugin: async (app, kit) => { await routes(app, kit) }
 }

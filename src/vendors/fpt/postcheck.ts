@@ -26,25 +26,51 @@ export interface PostCheckInput {
 
 const blank = (m: Fields | undefined): boolean => [...(m?.values() ?? [])].some((v) => v.trim() === '')
 const VIETNAM = 'việt nam'
+/** The youngest age at which a card may be held or issued (E05, E17). */
+const MIN_AGE = 14
 
-export function postCheck ({ doc, front, back, backType, today }: PostCheckInput): PostCheckCode | undefined {
-  const get = (k: string): string | undefined => front.get(k) ?? back?.get(k)
-  const idr = doc === 'idr'
+/** The input, with the lookups every check needs: a field from either side, the number, the kind of card. */
+interface Reading extends PostCheckInput {
+  get: (key: string) => string | undefined
+  id: string
+  idr: boolean
+  /** The front's card type (`Type`), for an identity card. */
+  type: (typeof CARD_TYPES)[string] | undefined
+}
 
-  // E16: the front side has a blank field; E01: the document has one (the back, or a passport's only side).
+/** The dates as read: a birth date, and the expiry (text and date) and issue date when the sides carry them. */
+interface Dates { dob: Ymd, doeText: string | undefined, doe: Ymd | undefined, doi: Ymd | undefined }
+
+export function postCheck (input: PostCheckInput): PostCheckCode | undefined {
+  const get = (k: string): string | undefined => input.front.get(k) ?? input.back?.get(k)
+  const r: Reading = { ...input, get, id: get('ID') ?? '', idr: input.doc === 'idr', type: CARD_TYPES[input.front.get('Type') ?? ''] }
+  const early = blanks(r) ?? numberFormat(r)
+  if (early !== undefined) return early
+  const dates = readDates(r)
+  if (typeof dates === 'string') return dates
+  return againstToday(r, dates) ?? nationality(r) ?? cccdNumber(r, dates.dob) ?? sameCard(r) ?? typeVersusIssue(r, dates) ?? expiry(r, dates)
+}
+
+/** E16: the front side has a blank field; E01: the document has one (the back, or a passport's only side). */
+function blanks ({ doc, front, back }: Reading): PostCheckCode | undefined {
   if (blank(front)) return doc === 'passport' ? 'E01' : 'E16'
   if (blank(back)) return 'E01'
+  return undefined
+}
 
-  const id = get('ID') ?? ''
+/** E02: a CCCD has 12 digits (a CMND 9), a licence 12; E24, E25: a passport's number and name. */
+function numberFormat ({ doc, id, idr, get }: Reading): PostCheckCode | undefined {
   if (idr && !/^(\d{9}|\d{12})$/.test(id)) return 'E02'
   if (doc === 'dlr' && !/^\d{12}$/.test(id)) return 'E02'
-  if (doc === 'passport') {
-    if (!/^[A-Z]\d{7}$/.test(get('Passport Number') ?? '')) return 'E24'
-    // A passport name is printed in capitals (letters with their diacritics, and spaces).
-    const name = get('Name') ?? ''
-    if (!/^[\p{Lu} ]+$/u.test(name)) return 'E25'
-  }
+  if (doc !== 'passport') return undefined
+  if (!/^[A-Z]\d{7}$/.test(get('Passport Number') ?? '')) return 'E24'
+  // A passport name is printed in capitals (letters with their diacritics, and spaces).
+  if (!/^[\p{Lu} ]+$/u.test(get('Name') ?? '')) return 'E25'
+  return undefined
+}
 
+/** E03, E09, E12: dd/mm/yyyy dates (an expiry may also say "Không thời hạn"). */
+function readDates ({ get }: Reading): Dates | PostCheckCode {
   const dob = parseDmy(get('Date of birth') ?? '')
   if (dob === undefined) return 'E03'
   const doeText = get('Expired Date')
@@ -53,37 +79,55 @@ export function postCheck ({ doc, front, back, backType, today }: PostCheckInput
   const doiText = get('Issue Date')
   const doi = doiText === undefined ? undefined : parseDmy(doiText)
   if (doiText !== undefined && doi === undefined) return 'E12'
+  return { dob, doeText, doe, doi }
+}
 
+/** E04, E13: no date after today; E05, E17: at least 14 now, and (identity cards) when issued. */
+function againstToday ({ today, idr }: Reading, { dob, doi }: Dates): PostCheckCode | undefined {
   if (compare(dob, today) > 0) return 'E04'
   if (doi !== undefined && compare(doi, today) > 0) return 'E13'
-  if (ageOn(dob, today) < 14) return 'E05'
-  if (idr && doi !== undefined && ageOn(dob, doi) < 14) return 'E17'
+  if (ageOn(dob, today) < MIN_AGE) return 'E05'
+  if (idr && doi !== undefined && ageOn(dob, doi) < MIN_AGE) return 'E17'
+  return undefined
+}
 
-  const nationality = get('Nationality')
-  if (nationality !== undefined && nationality.trim().normalize('NFC').toLocaleLowerCase('vi') !== VIETNAM.normalize('NFC')) return 'E06'
+/** E06: Vietnamese documents say "Việt Nam" (case and surrounding spaces ignored). */
+function nationality ({ get }: Reading): PostCheckCode | undefined {
+  const n = get('Nationality')
+  return n !== undefined && n.trim().normalize('NFC').toLocaleLowerCase('vi') !== VIETNAM.normalize('NFC') ? 'E06' : undefined
+}
 
-  if (idr && id.length === 12) {
-    const read = readCccd(id)
-    if (read.year !== dob.y) return 'E07'
-    const sex = get('Sex')
-    if (sex !== undefined && sex !== read.sex) return 'E08'
-  }
+/** E07, E08: a CCCD number says the birth year and the sex (identity.ts, the number's digits). */
+function cccdNumber ({ idr, id, get }: Reading, dob: Ymd): PostCheckCode | undefined {
+  if (!idr || id.length !== 12) return undefined
+  const read = readCccd(id)
+  if (read.year !== dob.y) return 'E07'
+  const sex = get('Sex')
+  return sex !== undefined && sex !== read.sex ? 'E08' : undefined
+}
 
-  const type = CARD_TYPES[front.get('Type') ?? '']
-  if (idr && back !== undefined) {
-    if (type?.family !== 'chip') {
-      // E15 is for cards without a chip: both sides must be of the same kind (old or new ID).
-      if (type === undefined || type.back !== backType) return 'E15'
-    } else if (backType !== 'chip_back' || mrzCardNumber(back.get('MRZ') ?? '') !== id) {
-      return 'E30'
-    }
-  }
-  if (idr && doi !== undefined && (type === undefined || (type.from !== undefined && compare(doi, type.from) < 0) || (type.to !== undefined && compare(doi, type.to) > 0))) {
-    return 'E32'
-  }
+/**
+ * E15: cards without a chip: both sides of the same kind (old or new ID). E30: a chip card's back
+ * is a chip back whose MRZ carries the front's number.
+ */
+function sameCard ({ idr, back, type, backType, id }: Reading): PostCheckCode | undefined {
+  if (!idr || back === undefined) return undefined
+  if (type?.family !== 'chip') return type === undefined || type.back !== backType ? 'E15' : undefined
+  return backType !== 'chip_back' || mrzCardNumber(back.get('MRZ') ?? '') !== id ? 'E30' : undefined
+}
 
+/** E32: the issue date within the years the card type was issued (identity.ts, CARD_TYPES). */
+function typeVersusIssue ({ idr, type }: Reading, { doi }: Dates): PostCheckCode | undefined {
+  if (!idr || doi === undefined) return undefined
+  if (type === undefined) return 'E32'
+  const tooEarly = type.from !== undefined && compare(doi, type.from) < 0
+  const tooLate = type.to !== undefined && compare(doi, type.to) > 0
+  return tooEarly || tooLate ? 'E32' : undefined
+}
+
+/** E10, E23: not expired; then (identity cards) the expiry the card's rules give (E11, E18-E22). */
+function expiry ({ doc, today, idr, type }: Reading, { dob, doi, doe, doeText }: Dates): PostCheckCode | undefined {
   if (doe !== undefined && compare(doe, today) < 0) return doc === 'passport' ? 'E23' : 'E10'
-
   if (idr && doi !== undefined && doeText !== undefined) return expiryRule(type?.family, dob, doi, doe, isNoExpiry(doeText))
   return undefined
 }

@@ -5,6 +5,7 @@
  * take the same step (the second sees the new state and is refused as the vendor would).
  */
 import type { DB, StoreSpec } from '../../core/db.js'
+import type { StateItem } from '../../core/vendor/module.js'
 import type { DocumentType } from './identity.js'
 
 export const storeSpec: StoreSpec = {
@@ -68,6 +69,7 @@ export class FptStore {
       insert: db.prepare(`INSERT INTO fpt_sessions (namespace, session_id, device_type, created_ms, expires_ms, retry_limit, state)
         VALUES (?, ?, ?, ?, ?, ?, 'new')`),
       get: db.prepare('SELECT * FROM fpt_sessions WHERE namespace = ? AND session_id = ?'),
+      list: db.prepare('SELECT * FROM fpt_sessions WHERE namespace = ? ORDER BY created_ms DESC, rowid DESC'),
       front: db.prepare(`UPDATE fpt_sessions SET state = ?, document_type = ?, identity = ?, front = ?, front_hash = ?
         WHERE namespace = ? AND session_id = ? AND state = 'new'`),
       back: db.prepare(`UPDATE fpt_sessions SET state = 'ocr_done'
@@ -89,6 +91,11 @@ export class FptStore {
 
   get (namespace: string, id: string): SessionRow | undefined {
     return this.s.get.get(namespace, id) as SessionRow | undefined
+  }
+
+  /** The namespace's sessions, newest first. */
+  list (namespace: string): SessionRow[] {
+    return this.s.list.all(namespace) as SessionRow[]
   }
 
   /** Record the front side (or a whole document): only from the `new` state. */
@@ -120,4 +127,27 @@ export class FptStore {
   addFaces (namespace: string, session: string, faces: Array<{ type: string, hash: string }>, nowMs: number): void {
     this.db.transaction(() => { for (const f of faces) this.s.addFace.run(namespace, session, f.type, f.hash, nowMs) })()
   }
+}
+
+/**
+ * The namespace's sessions for the admin state endpoint, newest first: each with its expiry (the
+ * lifetime counted from init, ruling FPT) on the virtual clock. An expired session keeps the state it
+ * had (`remaining_seconds` 0 says it is over); a closed one says why (success, or the retry limit).
+ */
+export function inspectSessions (store: FptStore, namespace: string, nowMs: number): StateItem[] {
+  return store.list(namespace).map((row) => ({
+    kind: 'session',
+    id: row.session_id,
+    expires_at: new Date(row.expires_ms).toISOString(),
+    remaining_seconds: Math.max(0, Math.ceil((row.expires_ms - nowMs) / 1000)),
+    fields: {
+      state: row.state,
+      device_type: row.device_type,
+      attempts: row.attempts,
+      retry_limit: row.retry_limit,
+      retries_left: Math.max(0, row.retry_limit - row.attempts),
+      document_type: row.document_type,
+      closed_reason: row.closed_reason
+    }
+  }))
 }

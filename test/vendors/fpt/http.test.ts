@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { livenessRequest } from '../../../src/vendors/fpt/schemas.js'
 import { build, json, multipart } from '../../helper.js'
 import { image, initSession, KEY, liveness, ocr, ocrHeaders, readySession } from './fixtures/flow.js'
 
@@ -58,6 +59,35 @@ t.test('the OpenAPI document names the required headers and the operations', asy
   t.equal(doc.paths['/face/liveness'].post.operationId, 'fpt.liveness')
   t.equal(doc.paths['/session/init'].post.operationId, 'fpt.session_init')
   t.ok(doc.paths['/ocr'].post.requestBody.content['multipart/form-data'], 'multipart body documented')
+})
+
+t.test('the OpenAPI document: selfies is an array of 1 to max_selfies files, as the server takes them', async (t) => {
+  const app = await app0()
+  const doc = json(await app.inject({ method: 'GET', url: '/openapi/fpt.json' }))
+  const body = doc.paths['/face/liveness'].post.requestBody.content['multipart/form-data'].schema
+  t.match(body.properties.selfies, { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', format: 'binary' } })
+  t.same(body.required, ['selfies'])
+  const fewer = livenessRequest(2)
+  t.ok(fewer.safeParse({ selfies: ['a', 'b'] }).success, 'two selfies with max_selfies 2')
+  t.notOk(fewer.safeParse({ selfies: ['a', 'b', 'c'] }).success, 'not three')
+  t.notOk(fewer.safeParse({ selfies: [] }).success, 'not none')
+})
+
+t.test('the OpenAPI document describes every answer in the vendor\'s words, never "Default Response"', async (t) => {
+  const app = await app0()
+  const doc = json(await app.inject({ method: 'GET', url: '/openapi/fpt.json' }))
+  const expected: Record<string, Record<string, RegExp>> = {
+    '/session/init': { 200: /session-id/, 400: /device type must be provided/, 401: /get api key info failed/, 413: /Request Entity Too Large/, 500: /Internal Server Error/ },
+    '/ocr': { 200: /errorCode "0".*QC01-QC04.*E01-E32/, 400: /Invalid Parameters or Values.*Invalid image file/, 403: /Session expired/, 500: /Internal Server Error/ },
+    '/face/liveness': { 200: /result code.*attempt/, 400: /OCR must be completed before liveness/, 401: /get api key info failed/, 403: /Session expired/, 500: /Internal Server Error/ }
+  }
+  for (const [path, statuses] of Object.entries(expected)) {
+    const responses = doc.paths[path].post.responses
+    // Core adds `default` (what scenario faults and raw responses make of an answer) to every operation.
+    t.same(Object.keys(responses).sort(), [...Object.keys(statuses), 'default'].sort(), path)
+    for (const [status, words] of Object.entries(statuses)) t.match(responses[status].description, words, `${path} ${status}`)
+  }
+  t.notMatch(JSON.stringify(doc), /Default Response/)
 })
 
 t.test('every scenario the issue asks for is shipped, and the admin list shows them', async (t) => {
