@@ -4,7 +4,9 @@
  */
 import type { VendorModule } from '../core/vendor/module.js'
 import { gtriip } from './gtriip/index.js'
+import { weber } from './weber/index.js'
 
 export const vendors: ReadonlyArray<VendorModule<any, any>> = [
-  gtriip
+  gtriip,
+  weber
 ]

@@ -46,6 +46,8 @@ export interface Miss {
   method: string
   /** Path after the vendor prefix, without the query string. */
   path: string
+  /** Where the vendor is mounted: its prefix, or '' at the root (`--vendor`); for answers that name a path (a redirect). */
+  prefix: string
   /** The query string with its `?`, or ''. */
   query: string
   /** Methods of the routes that match this path ([] for an unknown path). */

@@ -90,7 +90,7 @@ function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefi
   return (request, reply) => {
     const full = pathOf(request.url)
     const path = full.slice(prefix.length) || '/'
-    const answer = mod.notFound({ method: request.method, path, query: request.url.slice(full.length), allowed: routes.allowed(path), routes })
+    const answer = mod.notFound({ method: request.method, path, prefix, query: request.url.slice(full.length), allowed: routes.allowed(path), routes })
     return sendRendered(reply, answer instanceof VendorError ? mod.catalogue.render(answer) : answer)
   }
 }

@@ -9,15 +9,12 @@
  * scenario outcome decides verdicts, scores, counts and upstream failures. An image the analytic
  * cannot use (none, too many, too large, not a decodable JPEG/PNG) gives a failed job, `ok` false.
  */
-import type { FastifyRequest } from 'fastify'
 import { decodeBase64, ImageError, type DecodedImage } from '../../core/images.js'
-import type { VendorContext } from '../../core/vendor.js'
 import { catalogue } from './errors.js'
 import { base32, jakartaDay } from './format.js'
 import { generateKtp } from './ktp.js'
-import type { InnovationSlug, NodefluxCall, WeberOutcome, WeberSettings } from './schemas.js'
+import type { InnovationSlug, NodefluxCall, WeberCall, WeberOutcome, WeberSettings } from './schemas.js'
 
-type Ctx = VendorContext<WeberSettings>
 type Obj = Record<string, unknown>
 
 export interface NodefluxJob {
@@ -72,6 +69,12 @@ export function sortKeys<T> (v: T): T {
   return v
 }
 
+/** The analytic services of the catalogue (ids 1-6). */
+type AnalyticSlug = Exclude<NodefluxCall, 'face-liveness' | 'face-match' | 'create-face-enrollment'>
+
+const PLATE_REGIONS = ['B', 'D', 'F', 'AB', 'L', 'N', 'DK', 'BK', 'H', 'AD']
+const AGE_RANGES = ['18-24', '25-34', '35-44', '45-54', '55+']
+
 const round = (x: number, d = 6): number => Math.round(x * 10 ** d) / 10 ** d
 
 let jobCounter = 0
@@ -86,13 +89,9 @@ export class Upstream {
   private readonly decoded = new Map<string, Promise<DecodedImage | string>>()
   private calls = 0
 
-  constructor (
-    private readonly ctx: Ctx,
-    private readonly request: FastifyRequest,
-    readonly outcome: WeberOutcome | undefined
-  ) {}
+  constructor (private readonly call: WeberCall, readonly outcome: WeberOutcome | undefined) {}
 
-  private get settings (): WeberSettings { return this.ctx.settings }
+  private get settings (): WeberSettings { return this.call.settings }
 
   /** Decode one image text (a data URI or bare base64), or say why the analytic cannot use it. */
   private decodeOne (text: string): Promise<DecodedImage | string> {
@@ -107,7 +106,7 @@ export class Upstream {
           throw err
         }
         try {
-          return await this.ctx.core.images.decode(bytes, { maxBytes: this.settings.max_image_bytes })
+          return await this.call.images.decode(bytes, { maxBytes: this.settings.max_image_bytes })
         } catch (err) {
           if (err instanceof ImageError) return err.kind === 'too-large' ? IMAGE_PROBLEMS.tooLarge(this.settings.max_image_bytes) : IMAGE_PROBLEMS.invalid
           throw err
@@ -150,8 +149,8 @@ export class Upstream {
   }
 
   private jobId (call: string, images: readonly DecodedImage[]): string {
-    const now = this.ctx.nowMs(this.request)
-    const hex = this.ctx.core.random.hash('weber.job', call, ...images.map((i) => i.sha256), now, ++jobCounter).slice(0, 48)
+    const now = this.call.nowMs()
+    const hex = this.call.random.hash('weber.job', call, ...images.map((i) => i.sha256), now, ++jobCounter).slice(0, 48)
     return hex + base32(jakartaDay(now))
   }
 
@@ -191,7 +190,7 @@ export class Upstream {
     const o = this.outcome
     let score = o?.liveness_score
     if (score === undefined) {
-      const u = this.ctx.core.random.unit(...this.seed('face-liveness', read.images))
+      const u = this.call.random.unit(...this.seed('face-liveness', read.images))
       score = o?.liveness === false ? threshold * (0.05 + 0.9 * u) : threshold + (1 - threshold) * (0.05 + 0.9 * u)
     }
     const live = o?.liveness ?? score >= threshold
@@ -204,7 +203,7 @@ export class Upstream {
     const threshold = this.settings.similarity_threshold
     let similarity = o?.similarity
     if (similarity === undefined) {
-      const u = this.ctx.core.random.unit(...this.seed(call, images))
+      const u = this.call.random.unit(...this.seed(call, images))
       similarity = o?.match === false ? threshold * (0.05 + 0.9 * u) : threshold + (1 - threshold) * (0.05 + 0.9 * u)
     }
     return { match: o?.match ?? similarity >= threshold, similarity }
@@ -228,7 +227,7 @@ export class Upstream {
     const read = await this.read(texts.slice(0, 1))
     if (read.problem !== undefined) return this.failed('face-match-enrollment', read.problem)
     const found = await enrolled(read.images[0] as DecodedImage)
-    const r = found ? this.similarity('face-match-enrollment', read.images) : { match: false, similarity: round(0.05 + 0.3 * this.ctx.core.random.unit('weber.no-enrollment', (read.images[0] as DecodedImage).sha256), 6) }
+    const r = found ? this.similarity('face-match-enrollment', read.images) : { match: false, similarity: round(0.05 + 0.3 * this.call.random.unit('weber.no-enrollment', (read.images[0] as DecodedImage).sha256), 6) }
     if (!found && this.outcome?.match !== undefined) r.match = this.outcome.match
     return this.job('face-match-enrollment', read.images, [{ face_match: r }], r.match ? MESSAGES['face-match-enrollment'] : 'The Face Pair Not Match')
   }
@@ -247,14 +246,14 @@ export class Upstream {
   // ---- the analytic services (POST /api/v1/services/:id, ids 1-6) ------------------------------
 
   private count (call: string, images: readonly DecodedImage[], min: number, max: number): number {
-    return this.outcome?.detections ?? min + Math.floor(this.ctx.core.random.unit(...this.seed(`${call}.count`, images)) * (max - min + 1))
+    return this.outcome?.detections ?? min + Math.floor(this.call.random.unit(...this.seed(`${call}.count`, images)) * (max - min + 1))
   }
 
   /** n boxes side by side, each in its own column of the picture, as fractions (4-6 decimals). */
   private boxes (call: string, images: readonly DecodedImage[], n: number, shape: 'plate' | 'face' | 'person'): Obj[] {
     const out: Obj[] = []
     for (let k = 0; k < n; k++) {
-      const u = (i: number): number => this.ctx.core.random.unit(...this.seed(`${call}.box.${k}.${i}`, images))
+      const u = (i: number): number => this.call.random.unit(...this.seed(`${call}.box.${k}.${i}`, images))
       const col = 1 / n
       const width = Math.min(col * 0.9, shape === 'plate' ? 0.12 + 0.1 * u(1) : shape === 'face' ? 0.2 + 0.2 * u(1) : 0.08 + 0.1 * u(1))
       const left = k * col + (col - width) * u(2)
@@ -266,57 +265,65 @@ export class Upstream {
   }
 
   private conf (call: string, images: readonly DecodedImage[], k: number, lo = 0.8): number {
-    return round(lo + (0.995 - lo) * this.ctx.core.random.unit(...this.seed(`${call}.conf.${k}`, images)), 16)
+    return round(lo + (0.995 - lo) * this.call.random.unit(...this.seed(`${call}.conf.${k}`, images)), 16)
   }
 
   /** An analytic service of the catalogue, on the request's images. */
-  async analytic (slug: Exclude<NodefluxCall, 'face-liveness' | 'face-match' | 'create-face-enrollment'>, texts: readonly string[], faceMatchEnrolled: (image: DecodedImage) => Promise<boolean>): Promise<NodefluxJob> {
+  async analytic (slug: AnalyticSlug, texts: readonly string[], faceMatchEnrolled: (image: DecodedImage) => Promise<boolean>): Promise<NodefluxJob> {
     if (slug === 'face-match-enrollment') return await this.faceMatchEnrollment(texts, faceMatchEnrolled)
     this.begin(slug, `${ANALYTICS_URL}${slug}`)
     const read = await this.read(texts)
     if (read.problem !== undefined) return this.failed(slug, read.problem)
-    const images = read.images
-    const seed = this.seed(slug, images)
+    return this.job(slug, read.images, [this.resultOf(slug, read.images)], MESSAGES[slug])
+  }
+
+  private resultOf (slug: Exclude<AnalyticSlug, 'face-match-enrollment'>, images: readonly DecodedImage[]): Obj {
     switch (slug) {
-      case 'ocr-ktp': {
-        const ktp = { ...generateKtp(this.ctx.core.random, seed), ...(this.outcome?.ocr ?? {}) }
-        return this.job(slug, images, [ktp], MESSAGES[slug])
-      }
-      case 'license-plate-recognition': {
-        const n = this.count(slug, images, 1, 2)
-        const plates = this.boxes(slug, images, n, 'plate').map((box, k) => ({
-          bounding_box: box,
-          confidence: this.conf(slug, images, k),
-          detected: true,
-          license_plate_number: this.ctx.core.random.generate('id', [...seed, 'plate', k], (f) =>
-            `${f.helpers.arrayElement(['B', 'D', 'F', 'AB', 'L', 'N', 'DK', 'BK', 'H', 'AD'])} ${f.number.int({ min: 1, max: 9999 })} ${f.string.alpha({ length: { min: 1, max: 3 }, casing: 'upper' })}`)
-        }))
-        return this.job(slug, images, [{ license_plate_recognitions: plates }], MESSAGES[slug])
-      }
-      case 'people-density': {
-        const n = this.count(slug, images, 2, 6)
-        const people = this.boxes(slug, images, n, 'person').map((box, k) => ({ bounding_box: box, confidence: this.conf(slug, images, k, 0.6), label: 'person' }))
-        return this.job(slug, images, [{ people_density: { attribute: people } }], MESSAGES[slug])
-      }
-      case 'face-mask': {
-        const n = this.count(slug, images, 1, 1)
-        const faces = this.boxes(slug, images, n, 'face').map((box, k) => ({
-          bounding_box: box,
-          confidence: this.conf(slug, images, k),
-          status: this.ctx.core.random.unit(...seed, 'mask', k) < 0.5 ? 'mask' : 'no mask'
-        }))
-        return this.job(slug, images, [{ face_mask: faces }], MESSAGES[slug])
-      }
-      case 'face-demography': {
-        const n = this.count(slug, images, 1, 1)
-        const faces = this.boxes(slug, images, n, 'face').map((box, k) => ({
-          age: { confidence: this.conf(slug, images, 10 + k, 0.5), prediction: ['18-24', '25-34', '35-44', '45-54', '55+'][Math.floor(this.ctx.core.random.unit(...seed, 'age', k) * 5)] },
-          bounding_box: box,
-          gender: { confidence: this.conf(slug, images, 20 + k, 0.6), prediction: this.ctx.core.random.unit(...seed, 'gender', k) < 0.5 ? 'female' : 'male' }
-        }))
-        return this.job(slug, images, [{ face_demography: faces }], MESSAGES[slug])
-      }
+      case 'ocr-ktp': return { ...generateKtp(this.call.random, this.seed(slug, images)), ...(this.outcome?.ocr ?? {}) }
+      case 'license-plate-recognition': return { license_plate_recognitions: this.plates(images) }
+      case 'people-density': return { people_density: { attribute: this.people(images) } }
+      case 'face-mask': return { face_mask: this.masks(images) }
+      case 'face-demography': return { face_demography: this.demography(images) }
     }
+  }
+
+  private plates (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'license-plate-recognition'
+    const seed = this.seed(slug, images)
+    return this.boxes(slug, images, this.count(slug, images, 1, 2), 'plate').map((box, k) => ({
+      bounding_box: box,
+      confidence: this.conf(slug, images, k),
+      detected: true,
+      license_plate_number: this.call.random.generate('id', [...seed, 'plate', k], (f) =>
+        `${f.helpers.arrayElement(PLATE_REGIONS)} ${f.number.int({ min: 1, max: 9999 })} ${f.string.alpha({ length: { min: 1, max: 3 }, casing: 'upper' })}`)
+    }))
+  }
+
+  private people (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'people-density'
+    return this.boxes(slug, images, this.count(slug, images, 2, 6), 'person')
+      .map((box, k) => ({ bounding_box: box, confidence: this.conf(slug, images, k, 0.6), label: 'person' }))
+  }
+
+  private masks (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'face-mask'
+    const seed = this.seed(slug, images)
+    return this.boxes(slug, images, this.count(slug, images, 1, 1), 'face').map((box, k) => ({
+      bounding_box: box,
+      confidence: this.conf(slug, images, k),
+      status: this.call.random.unit(...seed, 'mask', k) < 0.5 ? 'mask' : 'no mask'
+    }))
+  }
+
+  private demography (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'face-demography'
+    const seed = this.seed(slug, images)
+    const u = (what: string, k: number): number => this.call.random.unit(...seed, what, k)
+    return this.boxes(slug, images, this.count(slug, images, 1, 1), 'face').map((box, k) => ({
+      age: { confidence: this.conf(slug, images, 10 + k, 0.5), prediction: AGE_RANGES[Math.floor(u('age', k) * AGE_RANGES.length)] },
+      bounding_box: box,
+      gender: { confidence: this.conf(slug, images, 20 + k, 0.6), prediction: u('gender', k) < 0.5 ? 'female' : 'male' }
+    }))
   }
 
   // ---- innovation services (ids 9-11): POST URL_INNOVATIONS/<slug>/predict, no polling ----------
@@ -338,7 +345,7 @@ export class Upstream {
       // Face occlusion and face attribute run in parallel on the detected face.
       this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
       return {
-        face_occlusion: sortKeys({ detections: [], inference_time_seconds: round(0.02 + 0.05 * this.ctx.core.random.unit(...this.seed('occlusion', read.images)), 6), occlusion: false }),
+        face_occlusion: sortKeys({ detections: [], inference_time_seconds: round(0.02 + 0.05 * this.call.random.unit(...this.seed('occlusion', read.images)), 6), occlusion: false }),
         face_attribute: sortKeys({ additional_info_object: [], attribute_detected: false, occlusion_object: [] })
       }
     }
@@ -347,7 +354,7 @@ export class Upstream {
     if (read.problem !== undefined) throw catalogue.error('upstream-error', { message: "invalid character 'I' looking for beginning of value" })
     const seed = this.seed(slug, read.images)
     if (slug === 'ocr-receipt') {
-      return this.ctx.core.random.generate('id', seed, (f) => {
+      return this.call.random.generate('id', seed, (f) => {
         const items = Array.from({ length: f.number.int({ min: 1, max: 4 }) }, () => {
           const qty = f.number.int({ min: 1, max: 3 })
           const price = f.number.int({ min: 3, max: 80 }) * 500
@@ -362,12 +369,12 @@ export class Upstream {
       })
     }
     const parts = ['front', 'back', 'left_wing', 'right_wing']
-    const n = 1 + Math.floor(this.ctx.core.random.unit(...seed, 'n') * 2)
+    const n = 1 + Math.floor(this.call.random.unit(...seed, 'n') * 2)
     return sortKeys({
       detections: Array.from({ length: n }, (_, k) => ({
         confidence: this.conf(slug, read.images, k, 0.6),
-        label: parts[Math.floor(this.ctx.core.random.unit(...seed, 'part', k) * parts.length)],
-        level: ['light', 'medium', 'heavy'][Math.floor(this.ctx.core.random.unit(...seed, 'level', k) * 3)]
+        label: parts[Math.floor(this.call.random.unit(...seed, 'part', k) * parts.length)],
+        level: ['light', 'medium', 'heavy'][Math.floor(this.call.random.unit(...seed, 'level', k) * 3)]
       }))
     })
   }

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod'
 import { readByHandler } from '../../core/schemas.js'
-import { SERVICE_TYPES } from './catalogue.js'
+import type { Call } from '../../core/vendor/call.js'
 import { scenarioCodes } from './errors.js'
+import { SERVICE_TYPES } from './offerings.js'
+import type { WeberStore } from './store.js'
 
 export const ANALYTIC_SLUGS = ['ocr-ktp', 'license-plate-recognition', 'people-density', 'face-match-enrollment', 'face-mask', 'face-demography'] as const
 /** The Nodeflux calls Weber makes: the six analytic services, and the ones behind its solutions. */
@@ -87,6 +89,9 @@ export const outcomeSchema = z.object({
 }).strict()
 
 export type WeberOutcome = z.output<typeof outcomeSchema>
+
+/** What a Weber service gets for one request (core/vendor/call.ts). */
+export type WeberCall = Call<WeberSettings, WeberStore>
 
 // ---- responses ------------------------------------------------------------------------------
 
