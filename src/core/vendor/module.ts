@@ -65,11 +65,14 @@ export interface StateItem {
   fields: Record<string, string | number | boolean | null>
 }
 
-export interface VendorStore<St> {
+export interface VendorStore<St, S = unknown> {
   /** Tables (each keyed by namespace) and their migrations. */
   spec: StoreSpec
-  /** The vendor's store object, created once per app on the shared database. */
-  open: (db: DB) => St
+  /**
+   * The vendor's store object, created once per app on the shared database, with the vendor's
+   * settings (what `inspect` may need, e.g. how long a session lasts).
+   */
+  open: (db: DB, settings: S) => St
   /** The namespace's live state that time acts on (sessions, tokens...), for the admin API; read-only. */
   inspect?: (store: St, namespace: string, nowMs: number) => StateItem[]
 }
@@ -86,7 +89,7 @@ export interface VendorModule<S = unknown, St = undefined> {
   bodyLimit: number
   /** The vendor's section of the settings file, with every default. */
   settings: z.ZodType<S>
-  store?: VendorStore<St>
+  store?: VendorStore<St, S>
   /** The error catalogue (data), rendered by core. */
   catalogue: Catalogue<any>
   /** Every operation by operationId (`<id>.<name>`), with the codes it answers. */

@@ -98,7 +98,7 @@ function notFoundHandler (mod: VendorModule<any, any>, routes: RouteIndex, prefi
 /** Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope. */
 export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): void {
   checkModule(mod)
-  const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db)
+  const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db, settings)
   const deps = callDeps(core, mod, settings, store)
   const routes = new RouteIndex(prefix)
   const journaling = { vendor: mod.id, journal: core.journal, clock: core.clock }

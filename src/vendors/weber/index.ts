@@ -9,7 +9,7 @@ import { catalogue, failures, scenarioCodes } from './errors.js'
 import { ginNotFound, registerGin } from './gin.js'
 import { OPERATION_IDS, routes } from './routes/index.js'
 import { outcomeSchema, settingsSchema, type WeberSettings } from './schemas.js'
-import { storeSpec, WeberStore } from './store.js'
+import { inspect, storeSpec, WeberStore } from './store.js'
 
 /**
  * gin reads bodies of any size; the sandbox stops at 16 MiB (an e-KYC request carries four images of
@@ -25,7 +25,7 @@ export const weber: VendorModule<WeberSettings, WeberStore> = {
   prefix: '/weber',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: { spec: storeSpec, open: (db) => new WeberStore(db) },
+  store: { spec: storeSpec, open: (db, settings) => new WeberStore(db, settings), inspect },
   catalogue,
   // A scenario may answer any of its codes on any operation (the catalogue entries are not per endpoint).
   operations: Object.fromEntries(OPERATION_IDS.map((op) => [op, { errors: scenarioCodes }])),

@@ -7,22 +7,10 @@ import { catalogue } from '../errors.js'
 import { jakartaDate } from '../format.js'
 import { SEEDED_VISITORS_AT_MS } from '../offerings.js'
 import type { WeberCall, WeberOutcome, WeberSettings } from '../schemas.js'
-import type { Visitor } from '../store.js'
-
-export const DAY_MS = 86_400_000
+import { sessionExpiresAt, type Visitor } from '../store.js'
 
 /** The fixed visitor the seeder creates for partner-service activities (vendor-notes §1.5, §1.6). */
 export const PARTNER_SESSION = 'SessionForSolutionPartner'
-
-/** SESSION_EXPIRATION in milliseconds (calendar days in Jakarta, which has no DST). */
-export function sessionMs (settings: WeberSettings): number {
-  return settings.session_expiration_days * DAY_MS
-}
-
-/** When a visitor's session expires: created_at + SESSION_EXPIRATION. */
-export function expiresAtMs (settings: WeberSettings, visitor: Visitor): number {
-  return visitor.created_at_ms + sessionMs(settings)
-}
 
 /** A visitor of the namespace, or the seeded partner visitor, which exists everywhere (and expired long ago). */
 export function findVisitor (call: WeberCall, sessionId: string): Visitor | undefined {
@@ -39,7 +27,7 @@ export function findVisitor (call: WeberCall, sessionId: string): Visitor | unde
 export function checkSession (call: WeberCall, sessionId: string): Visitor {
   const visitor = findVisitor(call, sessionId)
   if (visitor === undefined) throw catalogue.error('session-invalid')
-  if (call.nowMs() > expiresAtMs(call.settings, visitor)) throw catalogue.error('session-expired')
+  if (call.nowMs() > sessionExpiresAt(call.settings, visitor.created_at_ms)) throw catalogue.error('session-expired')
   return visitor
 }
 
@@ -56,6 +44,6 @@ export function decide (call: WeberCall, session: string, body: unknown): WeberO
  * day + (month + two-digit year), e.g. expiry 17-11-2021 → "17" + "32" (vendor-notes §1.7).
  */
 export function phonePrefix (settings: WeberSettings, visitor: Visitor): string {
-  const { day, month, year } = jakartaDate(expiresAtMs(settings, visitor))
+  const { day, month, year } = jakartaDate(sessionExpiresAt(settings, visitor.created_at_ms))
   return `${day}${month + (year % 100)}`
 }
