@@ -1,10 +1,12 @@
 /**
  * The emulated upstream: Nodeflux Cloud analytics (https://api.cloud.nodeflux.io/v1/analytics/<slug>)
  * and Nodeflux's innovation services, which the real Weber backend calls and whose answers it passes
- * through in `service_data` (vendor-notes §1.8–1.10).
+ * through in `service_data` (vendor-notes §1.8–1.10, and the second round of rulings for the
+ * innovations, whose results are innovations.ts).
  *
  * A job answer is `{"job":{"id","result":{"analytic_type","result":[...],"status"}},"message","ok"}`;
- * `job.result` is decoded by Weber into a Go map, so its keys come out sorted at every level. Results
+ * `job.result` is decoded by Weber into a Go map, so its keys come out sorted at every level. Weber
+ * decodes an innovation's answer into the same envelope (models.ServiceRequestResultData). Results
  * are generated from the images (deterministic: the same images and seed give the same result); the
  * scenario outcome decides verdicts, scores, counts and upstream failures. An image the analytic
  * cannot use (none, too many, too large, not a decodable JPEG/PNG) gives a failed job, `ok` false.
@@ -12,6 +14,7 @@
 import { decodeBase64, ImageError, type DecodedImage } from '../../core/images.js'
 import { catalogue } from './errors.js'
 import { base32, jakartaDay } from './format.js'
+import { carDamage, faceAttribute, faceOcclusion, receipt } from './innovations.js'
 import { generateKtp } from './ktp.js'
 import type { InnovationSlug, NodefluxCall, WeberCall, WeberOutcome, WeberSettings } from './schemas.js'
 
@@ -23,9 +26,20 @@ export interface NodefluxJob {
   ok: boolean
 }
 
+/** face-occlusion-attribute's answer: the two jobs run on the detected face. */
+export interface FaceOcclusionAttribute { face_occlusion: NodefluxJob, face_attribute: NodefluxJob }
+
 const ANALYTICS_URL = 'https://api.cloud.nodeflux.io/v1/analytics/'
 
-const ANALYTIC_TYPES: Record<NodefluxCall, string> = {
+/** The innovation jobs (the predict services behind ids 9-11). */
+type InnovationJob = 'ocr-receipt' | 'car-damage' | 'face-occlusion' | 'face-attribute'
+type JobKind = NodefluxCall | InnovationJob
+
+const ANALYTIC_TYPES: Record<JobKind, string> = {
+  'ocr-receipt': 'OCR_RECEIPT',
+  'car-damage': 'CAR_DAMAGE_ASSESSMENT',
+  'face-occlusion': 'FACE_OCCLUSION',
+  'face-attribute': 'FACE_ATTRIBUTE',
   'ocr-ktp': 'OCR_KTP',
   'license-plate-recognition': 'LICENSE_PLATE_RECOGNITION',
   'people-density': 'PEOPLE_DENSITY',
@@ -38,7 +52,11 @@ const ANALYTIC_TYPES: Record<NodefluxCall, string> = {
 }
 
 /** Success messages: the ones the document shows, the others in the same style (README, guesses). */
-const MESSAGES: Record<NodefluxCall, string> = {
+const MESSAGES: Record<JobKind, string> = {
+  'ocr-receipt': 'OCR Receipt Success',
+  'car-damage': 'Car Damage Assessment Success',
+  'face-occlusion': 'Face Occlusion Success',
+  'face-attribute': 'Face Attribute Success',
   'ocr-ktp': 'OCR_KTP Service Success',
   'license-plate-recognition': 'License Plate Recognition Success',
   'people-density': 'People Density Success',
@@ -57,6 +75,9 @@ export const IMAGE_PROBLEMS = {
   tooLarge: (bytes: number) => `Image size is too large, the maximum allowed size is ${bytes} bytes`,
   invalid: 'Image is not valid, send a JPEG or PNG image as base64 data'
 }
+
+/** The receipt OCR's message when it finds no receipt it can read (README, guesses). */
+export const RECEIPT_UNREADABLE = 'Receipt cannot be read, please use another photo'
 
 /** Sort object keys at every level, as Go's encoding of a map[string]interface{} does. */
 export function sortKeys<T> (v: T): T {
@@ -154,7 +175,7 @@ export class Upstream {
     return hex + base32(jakartaDay(now))
   }
 
-  private job (call: NodefluxCall, images: readonly DecodedImage[], result: Obj[], message: string, ok = true): NodefluxJob {
+  private job (call: JobKind, images: readonly DecodedImage[], result: Obj[], message: string, ok = true): NodefluxJob {
     const status = this.outcome?.job_status ?? 'success'
     return {
       job: {
@@ -166,7 +187,7 @@ export class Upstream {
     }
   }
 
-  private failed (call: NodefluxCall, problem: string): NodefluxJob {
+  private failed (call: JobKind, problem: string): NodefluxJob {
     return {
       job: { id: this.jobId(call, []), result: { analytic_type: ANALYTIC_TYPES[call], result: [], status: 'failed' } },
       message: problem,
@@ -329,53 +350,42 @@ export class Upstream {
   // ---- innovation services (ids 9-11): POST URL_INNOVATIONS/<slug>/predict, no polling ----------
 
   /**
-   * An innovation service answer (`service_data`). The predict services answer in their own shapes
-   * (README, guesses). An image they cannot read makes them fail; Weber then cannot decode their
+   * An innovation service answer (`service_data`): a job envelope, or two for face occlusion &
+   * attribute. An image the predict service cannot read makes it fail; Weber then cannot decode its
    * answer: 500 with Go's JSON error text.
    */
-  async innovation (slug: InnovationSlug, texts: readonly string[]): Promise<Obj> {
+  async innovation (slug: InnovationSlug, texts: readonly string[]): Promise<NodefluxJob | FaceOcclusionAttribute> {
     const base = this.settings.innovations_url.replace(/\/+$/, '')
-    if (slug === 'face-occlusion-attribute') {
-      // Face detection first (§1.8): no face or several faces is 400 with its message.
-      this.begin('face-detection', `${base}/face-detection/predict`)
-      const read = await this.read(texts.slice(0, 1))
-      const detection = this.outcome?.face_detection ?? (read.problem !== undefined ? 'no-face' : undefined)
-      if (detection === 'no-face') throw catalogue.error('face-detection-failed', { message: 'Face not detected' })
-      if (detection === 'multiple-faces') throw catalogue.error('face-detection-failed', { message: 'Multiple faces detected' })
-      // Face occlusion and face attribute run in parallel on the detected face.
-      this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
-      return {
-        face_occlusion: sortKeys({ detections: [], inference_time_seconds: round(0.02 + 0.05 * this.call.random.unit(...this.seed('occlusion', read.images)), 6), occlusion: false }),
-        face_attribute: sortKeys({ additional_info_object: [], attribute_detected: false, occlusion_object: [] })
-      }
-    }
+    if (slug === 'face-occlusion-attribute') return await this.faceOcclusionAttribute(base, texts)
     this.begin(slug, `${base}/${slug}/predict`)
-    const read = await this.read(texts.slice(0, 1))
+    // Car damage takes every picture (front, left, right, rear); receipt OCR the first.
+    const read = await this.read(slug === 'car-damage' ? texts : texts.slice(0, 1))
     if (read.problem !== undefined) throw catalogue.error('upstream-error', { message: "invalid character 'I' looking for beginning of value" })
-    const seed = this.seed(slug, read.images)
-    if (slug === 'ocr-receipt') {
-      return this.call.random.generate('id', seed, (f) => {
-        const items = Array.from({ length: f.number.int({ min: 1, max: 4 }) }, () => {
-          const qty = f.number.int({ min: 1, max: 3 })
-          const price = f.number.int({ min: 3, max: 80 }) * 500
-          return { name: f.commerce.productName().toUpperCase(), price, qty, total: price * qty }
-        })
-        return sortKeys({
-          address: `${f.location.street().toUpperCase()} NO. ${f.number.int({ min: 1, max: 200 })}, ${f.location.city().toUpperCase()}`,
-          info: [`TOTAL ${items.reduce((s, i) => s + i.total, 0)}`, 'TUNAI'],
-          item: items,
-          number: String(f.number.int({ min: 100000, max: 999999 }))
-        })
-      })
+    const images = read.images
+    if (slug === 'car-damage') {
+      const result = carDamage(this.call.random, images.map((i) => this.seed(slug, [i])), this.outcome?.car_damage)
+      return this.job(slug, images, [result], MESSAGES[slug])
     }
-    const parts = ['front', 'back', 'left_wing', 'right_wing']
-    const n = 1 + Math.floor(this.call.random.unit(...seed, 'n') * 2)
-    return sortKeys({
-      detections: Array.from({ length: n }, (_, k) => ({
-        confidence: this.conf(slug, read.images, k, 0.6),
-        label: parts[Math.floor(this.call.random.unit(...seed, 'part', k) * parts.length)],
-        level: ['light', 'medium', 'heavy'][Math.floor(this.call.random.unit(...seed, 'level', k) * 3)]
-      }))
-    })
+    if (this.outcome?.receipt === 'unreadable') return this.failed(slug, RECEIPT_UNREADABLE)
+    return this.job(slug, images, [receipt(this.call.random, this.seed(slug, images))], MESSAGES[slug])
+  }
+
+  /**
+   * Face detection first (§1.8): no face or several faces is 400 with its message; then face
+   * occlusion and face attribute run in parallel on the detected face.
+   */
+  private async faceOcclusionAttribute (base: string, texts: readonly string[]): Promise<FaceOcclusionAttribute> {
+    this.begin('face-detection', `${base}/face-detection/predict`)
+    const read = await this.read(texts.slice(0, 1))
+    const detection = this.outcome?.face_detection ?? (read.problem !== undefined ? 'no-face' : undefined)
+    if (detection === 'no-face') throw catalogue.error('face-detection-failed', { message: 'Face not detected' })
+    if (detection === 'multiple-faces') throw catalogue.error('face-detection-failed', { message: 'Multiple faces detected' })
+    this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
+    const images = read.images
+    const o = this.outcome
+    return {
+      face_occlusion: this.job('face-occlusion', images, [faceOcclusion(this.call.random, this.seed('occlusion', images), o?.face_occlusion)], MESSAGES['face-occlusion']),
+      face_attribute: this.job('face-attribute', images, [faceAttribute(this.call.random, this.seed('attribute', images), o?.face_attributes)], MESSAGES['face-attribute'])
+    }
   }
 }

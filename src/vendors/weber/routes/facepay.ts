@@ -9,7 +9,7 @@ import { AccountRequest, AccountResponse, ActivationRequest, CheckLimitRequest, 
 import {
   AccountBody, ActivationBody, activateAccount, checkLimit, CheckLimitBody, getAccount, pay, PayBody, postAccount, resetBalance
 } from '../service/facepay.js'
-import { BIND_NOTE, error, session401, tags, tooLarge, type WeberKit } from './shared.js'
+import { answer, BIND_NOTE, bind400, error, session401, tags, tooLarge, type WeberKit } from './shared.js'
 
 const noActiveAccount = error('"This session id does not have an active face payment account"')
 
@@ -20,7 +20,12 @@ function getAccountRoute (app: FastifyInstance, kit: WeberKit): void {
       tags,
       summary: 'Get the active face payment account of a session',
       params: SessionParams,
-      response: { 200: AccountResponse, 401: session401, 404: noActiveAccount }
+      response: {
+        200: answer('"This session id has an active face payment account": the account, its phone without the prefix, the wallet balance',
+          AccountResponse),
+        401: session401,
+        404: noActiveAccount
+      }
     }
   }, async (request) => getAccount(kit.call(request), request.params.session_id))
 }
@@ -34,12 +39,11 @@ function accountRoutes (app: FastifyInstance, kit: WeberKit): void {
       operationId: 'weber.facePaymentAccount',
       tags,
       summary: 'Validate new face payment account data, or create the account',
-      description: 'Without data.images (or with an empty list): validate full_name, phone and have_twin ("Phone number is valid"). ' +
-        `With images: create the account ("Face payment account registration has been successful"). ${BIND_NOTE}`,
+      description: `Without data.images (or with an empty list): validate full_name, phone and have_twin. With images: create the account. ${BIND_NOTE}`,
       body: AccountRequest,
       response: {
-        200: WeberMessage,
-        400: error('validate: a validator message, "phone must be a valid positive numeric value", "phone number already exist, ' +
+        200: answer('"Phone number is valid" (validate), or "Face payment account registration has been successful" (create)', WeberMessage),
+        400: bind400('validate: a validator message, "phone must be a valid positive numeric value", "phone number already exist, ' +
           'try to use another number"; create: "Liveness result for the inputted image is false"'),
         401: session401,
         413: tooLarge,
@@ -57,8 +61,9 @@ function accountRoutes (app: FastifyInstance, kit: WeberKit): void {
       description: BIND_NOTE,
       body: ActivationRequest,
       response: {
-        200: WeberMessage,
-        400: error('"pin must be a valid numeric value", "pin must be a valid positive numeric value", "pin must be a maximum of 6 ' +
+        200: answer('"Account activation and wallet creation has been successful" (setting activation_message "code": ' +
+          '"Account activated successfully")', WeberMessage),
+        400: bind400('"pin must be a valid numeric value", "pin must be a valid positive numeric value", "pin must be a maximum of 6 ' +
           'characters in length", "minimum_payment must be 50,000 or greater", "minimum_payment must be 1,000,000 or less", ...'),
         401: session401,
         413: tooLarge,
@@ -79,8 +84,8 @@ function checkLimitRoute (app: FastifyInstance, kit: WeberKit): void {
       description: `is_limit is amount > minimum_payment. Absent from the real server at HEAD (setting check_limit: false gives its 404). ${BIND_NOTE}`,
       body: CheckLimitRequest,
       response: {
-        200: CheckLimitResponse,
-        400: error('"phone is a required field", "phone must be a valid numeric value", "amount is a required field"'),
+        200: answer('"Check limit minimum payment success": balance, full_name, have_twin and is_limit', CheckLimitResponse),
+        400: bind400('"phone is a required field", "phone must be a valid numeric value", "amount is a required field"'),
         401: error('"Your phone number is wrong", or a session error'),
         404: error('"record not found": no active account'),
         413: tooLarge
@@ -101,8 +106,8 @@ function paymentRoutes (app: FastifyInstance, kit: WeberKit): void {
       description: BIND_NOTE,
       body: PayRequest,
       response: {
-        200: WeberMessage,
-        400: error('"Face payment has failed, try to get clear image and accordance with guideline." (not live), ' +
+        200: answer('"Payment transaction success": the amount is debited', WeberMessage),
+        400: bind400('"Face payment has failed, try to get clear image and accordance with guideline." (not live), ' +
           '"Face payment has failed, face does not match the registered face.", a validator message'),
         401: error('"Wrong pin!", or a session error'),
         402: error('"Your balance is not enough to make this transaction"'),
@@ -120,7 +125,11 @@ function paymentRoutes (app: FastifyInstance, kit: WeberKit): void {
       tags,
       summary: 'Reset the balance of the face payment account to 1,000,000',
       params: SessionParams,
-      response: { 200: WeberMessage, 401: session401, 404: noActiveAccount }
+      response: {
+        200: answer('"The balance in this account has been reset successfully"', WeberMessage),
+        401: session401,
+        404: noActiveAccount
+      }
     }
   }, async (request) => resetBalance(kit.call(request), request.params.session_id))
 }

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { boundBody } from '../gin.js'
 import { ActivityRequest, FeedbackRequest, ServiceIdParams, VisitorRequest, VisitorResponse, WeberMessage } from '../schemas.js'
 import { ActivityBody, createActivity, createFeedback, createVisitor, FeedbackBody, VisitorBody } from '../service/visitors.js'
-import { BIND_NOTE, error, session401, tags, tooLarge, type WeberKit } from './shared.js'
+import { answer, BIND_NOTE, bind400, error, session401, tags, tooLarge, type WeberKit } from './shared.js'
 
 export function visitorRoutes (app: FastifyInstance, kit: WeberKit): void {
   visitorRoute(app, kit)
@@ -22,8 +22,8 @@ function visitorRoute (app: FastifyInstance, kit: WeberKit): void {
       description: `max_age is the session lifetime in seconds. ${BIND_NOTE}`,
       body: VisitorRequest,
       response: {
-        200: VisitorResponse,
-        400: error('the first failing field: "email is a required field", "email must be a valid email address", ' +
+        200: answer('"Data has been processed successfully": the new session_id and its max_age', VisitorResponse),
+        400: bind400('the first failing field: "email is a required field", "email must be a valid email address", ' +
           '"full_name must be at least 2 characters in length", ...; "email is invalid" for @yopmail.com'),
         413: tooLarge
       }
@@ -43,7 +43,13 @@ function activityRoutes (app: FastifyInstance, kit: WeberKit): void {
       summary: 'Create a visitor activity',
       description: `Partner services (but aml-pep) need no session. ${BIND_NOTE}`,
       body: ActivityRequest,
-      response: { 200: WeberMessage, 401: session401, 413: tooLarge, 500: error('"record not found": unknown service_id') }
+      response: {
+        200: answer('"Data has been processed successfully": the activity is recorded', WeberMessage),
+        400: bind400(),
+        401: session401,
+        413: tooLarge,
+        500: error('"record not found": unknown service_id')
+      }
     },
     config: { goBody: ActivityBody }
   }, async (request) => createActivity(kit.call(request), boundBody(request, ActivityBody)))
@@ -57,8 +63,8 @@ function activityRoutes (app: FastifyInstance, kit: WeberKit): void {
       params: ServiceIdParams,
       body: FeedbackRequest,
       response: {
-        200: WeberMessage,
-        400: error('"Your comment for this feedback is required" (rating below 4, empty comment), "rating is a required field", ' +
+        200: answer('"Feedback submitted!"', WeberMessage),
+        400: bind400('"Your comment for this feedback is required" (rating below 4, empty comment), "rating is a required field", ' +
           '"rating must be 5 or less", "comment must be a maximum of 255 characters in length"'),
         401: session401,
         413: tooLarge,

@@ -4,7 +4,7 @@
  */
 import { catalogue } from '../errors.js'
 import { goStruct, type GoValue } from '../gojson.js'
-import { Upstream, type NodefluxJob } from '../nodeflux.js'
+import { Upstream, type FaceOcclusionAttribute, type NodefluxJob } from '../nodeflux.js'
 import { PRECOMPUTED, SERVICE_TYPES, serviceById, type ServiceType } from '../offerings.js'
 import { ANALYTIC_SLUGS, INNOVATION_SLUGS, type WeberCall } from '../schemas.js'
 import { thumbnails } from '../thumbnails.js'
@@ -36,7 +36,7 @@ export function getService (call: WeberCall, slug: string): string {
 }
 
 export type AnalyticAnswer = { message: 'Service demo request success', ok: true, service_data: NodefluxJob, thumbnails: string[] }
-export type InnovationAnswer = { message: 'Service demo request success', ok: true, service_data: Record<string, unknown> }
+export type InnovationAnswer = { message: 'Service demo request success', ok: true, service_data: NodefluxJob | FaceOcclusionAttribute }
 
 /** strconv.ParseUint(id, 10, 32). */
 function parseUint32 (s: string): number | undefined {
@@ -48,7 +48,7 @@ function parseUint32 (s: string): number | undefined {
 /**
  * POST /api/v1/services/:id (§1.8): session → id → service (unknown: 500) → the visitor activity is
  * recorded (completeness 100, before the call, so it stays when the call fails) → dispatch on the
- * service type: analytic → the Nodeflux job plus thumbnails; innovation → the predict answer, no
+ * service type: analytic → the Nodeflux job plus thumbnails; innovation → the predict job envelope, no
  * thumbnails; anything else → 500 "Undefined implementation of: <slug>".
  */
 export async function requestService (call: WeberCall, input: { id: string, body: GoValue<typeof ServiceBody> }): Promise<AnalyticAnswer | InnovationAnswer> {
