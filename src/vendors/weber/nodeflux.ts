@@ -247,9 +247,12 @@ export class Upstream {
     this.begin('face-match-enrollment', `${ANALYTICS_URL}face-match-enrollment`)
     const read = await this.read(texts.slice(0, 1))
     if (read.problem !== undefined) return this.failed('face-match-enrollment', read.problem)
-    const found = await enrolled(read.images[0] as DecodedImage)
-    const r = found ? this.similarity('face-match-enrollment', read.images) : { match: false, similarity: round(0.05 + 0.3 * this.call.random.unit('weber.no-enrollment', (read.images[0] as DecodedImage).sha256), 6) }
-    if (!found && this.outcome?.match !== undefined) r.match = this.outcome.match
+    const image = read.images[0] as DecodedImage
+    const found = await enrolled(image)
+    // Nobody enrolled under the phone: a low similarity, no match (unless the scenario says otherwise).
+    const r = found
+      ? this.similarity('face-match-enrollment', read.images)
+      : { match: this.outcome?.match ?? false, similarity: round(0.05 + 0.3 * this.call.random.unit('weber.no-enrollment', image.sha256), 6) }
     return this.job('face-match-enrollment', read.images, [{ face_match: r }], r.match ? MESSAGES['face-match-enrollment'] : 'The Face Pair Not Match')
   }
 
@@ -382,10 +385,11 @@ export class Upstream {
     if (detection === 'multiple-faces') throw catalogue.error('face-detection-failed', { message: 'Multiple faces detected' })
     this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
     const images = read.images
-    const o = this.outcome
+    const occlusion = faceOcclusion(this.call.random, this.seed('occlusion', images), this.outcome?.face_occlusion)
+    const attribute = faceAttribute(this.call.random, this.seed('attribute', images), this.outcome?.face_attributes)
     return {
-      face_occlusion: this.job('face-occlusion', images, [faceOcclusion(this.call.random, this.seed('occlusion', images), o?.face_occlusion)], MESSAGES['face-occlusion']),
-      face_attribute: this.job('face-attribute', images, [faceAttribute(this.call.random, this.seed('attribute', images), o?.face_attributes)], MESSAGES['face-attribute'])
+      face_occlusion: this.job('face-occlusion', images, [occlusion], MESSAGES['face-occlusion']),
+      face_attribute: this.job('face-attribute', images, [attribute], MESSAGES['face-attribute'])
     }
   }
 }

@@ -82,7 +82,16 @@ export interface NewVisitor {
 export interface VisitorRow extends Visitor { email: string, company: string }
 
 /** A face payment account as the admin state shows it: the balance of its first wallet (0 without one). */
-export interface AccountRow { id: number, session_id: string, full_name: string, raw_phone: string, have_twin: number, minimum_payment: number, is_active: number, balance: number }
+export interface AccountRow {
+  id: number
+  session_id: string
+  full_name: string
+  raw_phone: string
+  have_twin: number
+  minimum_payment: number
+  is_active: number
+  balance: number
+}
 
 export interface PaymentResult {
   ok: boolean
