@@ -20,7 +20,7 @@ export interface BuildTestOptions {
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 export async function build (t: Teardown, opts: BuildTestOptions = {}): Promise<FastifyInstance> {
-  const config = configFrom(['--db', opts.db ?? ':memory:', '--scenarios', opts.scenarios ?? process.env.TEST_SCENARIOS ?? 'scenarios', '--log-level', 'silent', ...(opts.argv ?? [])], opts.settings ?? {})
+  const config = configFrom(['--db', opts.db ?? ':memory:', '--scenarios', opts.scenarios ?? 'scenarios', '--log-level', 'silent', ...(opts.argv ?? [])], opts.settings ?? {})
   const app = await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true })
   t.teardown(() => app.close())
   return app

@@ -37,16 +37,16 @@ export interface TestCall<S, St> extends Call<S, St> {
 }
 
 /** A fresh store of the vendor on an in-memory database (migrated). */
-export function memoryStore<S, St> (mod: VendorModule<S, St>): St {
+export function memoryStore<S, St> (mod: VendorModule<S, St>, settings: S = mod.settings.parse({})): St {
   if (mod.store === undefined) return undefined as St
   const db = openDatabase(':memory:')
   migrate(db, mod.id, mod.store.spec.migrations)
-  return mod.store.open(db)
+  return mod.store.open(db, settings)
 }
 
 export function testCall<S, St> (mod: VendorModule<S, St>, opts: TestCallOptions<St>): TestCall<S, St> {
   const settings = mod.settings.parse(opts.settings ?? {})
-  const store = opts.store ?? memoryStore(mod)
+  const store = opts.store ?? memoryStore(mod, settings)
   const keys = opts.apiKeys === undefined ? undefined : new Set(opts.apiKeys)
   const nowMs = (): number => typeof opts.nowMs === 'function' ? opts.nowMs() : opts.nowMs ?? T0
   const decisions: DecideOptions[] = []

@@ -7,8 +7,10 @@ import { fpt } from './fpt/index.js'
 import { gtriip } from './gtriip/index.js'
 import { oz } from './oz/index.js'
 import { riset } from './riset/index.js'
+import { weber } from './weber/index.js'
 
 export const vendors: ReadonlyArray<VendorModule<any, any>> = [
+  weber,
   gtriip,
   fpt,
   riset,

@@ -61,7 +61,10 @@ export interface Call<S = unknown, St = unknown> {
   readonly scenario: string | undefined
   /** Bind the request's X-Sandbox-Scenario (if any) to a session the call just created. */
   bindSession: (session: string) => void
-  /** What the journal records as the request body, when the parsed body does not say it (multipart, binary). */
+  /**
+   * What the journal records as the request body, when the parsed body does not say it (multipart,
+   * binary, a body the vendor decodes itself); `null` records that there was none.
+   */
   recordBody: (body: unknown) => void
   /** A call the sandbox makes after the response (e.g. Oz's resolution_endpoint): allow-listed, journaled. */
   callback: (request: Omit<OutboundRequest, 'namespace' | 'vendor' | 'time'>) => void

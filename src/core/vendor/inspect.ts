@@ -6,8 +6,11 @@ import type { StateItem } from './module.js'
 
 export type Inspector = (namespace: string, nowMs: number) => StateItem[]
 
-/** `expires_at` and `remaining_seconds` of a StateItem from an expiry time in ms (null: never expires). */
+/**
+ * `expires_at` and `remaining_seconds` of a StateItem from an expiry time in ms (null: never
+ * expires). Part of a second left counts as one; 0 once it is past.
+ */
 export function expiry (expiresMs: number | null, nowMs: number): Pick<StateItem, 'expires_at' | 'remaining_seconds'> {
   if (expiresMs === null) return { expires_at: null, remaining_seconds: null }
-  return { expires_at: new Date(expiresMs).toISOString(), remaining_seconds: Math.max(0, Math.round((expiresMs - nowMs) / 1000)) }
+  return { expires_at: new Date(expiresMs).toISOString(), remaining_seconds: Math.max(0, Math.ceil((expiresMs - nowMs) / 1000)) }
 }

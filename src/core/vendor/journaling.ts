@@ -32,7 +32,7 @@ export function journalCall (deps: JournalingDeps, request: FastifyRequest, repl
     scenario,
     fault,
     durationMs: performance.now() - call.started,
-    request: { headers: request.headers, query: request.query, body: call.journalBody ?? request.body },
+    request: { headers: request.headers, query: request.query, body: call.journalBody !== undefined ? call.journalBody : request.body },
     response: status === 0 ? { headers: {}, body: null, contentType: undefined } : { headers, body: call.payload, contentType: headers['content-type'] as string | undefined }
   })
 }

@@ -51,6 +51,8 @@ export interface Miss {
   method: string
   /** Path after the vendor prefix, without the query string. */
   path: string
+  /** Where the vendor is mounted: its prefix, or '' at the root (`--vendor`); for answers that name a path (a redirect). */
+  prefix: string
   /** The query string with its `?`, or ''. */
   query: string
   /** Methods of the routes that match this path ([] for an unknown path). */
@@ -78,11 +80,14 @@ export interface InspectContext {
  * The vendor's state. A vendor without tables of its own (Oz) declares an empty spec and still has
  * `inspect`, to show what core holds for it (its callbacks).
  */
-export interface VendorStore<St> {
+export interface VendorStore<St, S = unknown> {
   /** Tables (each keyed by namespace) and their migrations. */
   spec: StoreSpec
-  /** The vendor's store object, created once per app on the shared database. */
-  open: (db: DB) => St
+  /**
+   * The vendor's store object, created once per app on the shared database, with the vendor's
+   * settings (what `inspect` may need, e.g. how long a session lasts).
+   */
+  open: (db: DB, settings: S) => St
   /** The namespace's live state that time acts on (sessions, tokens, callbacks...), for the admin API; read-only. */
   inspect?: (store: St, namespace: string, nowMs: number, context: InspectContext) => StateItem[]
 }
@@ -99,7 +104,7 @@ export interface VendorModule<S = unknown, St = undefined> {
   bodyLimit: number
   /** The vendor's section of the settings file, with every default. */
   settings: z.ZodType<S>
-  store?: VendorStore<St>
+  store?: VendorStore<St, S>
   /** The error catalogue (data), rendered by core. */
   catalogue: Catalogue<any>
   /** Every operation by operationId (`<id>.<name>`), with the codes it answers. */

@@ -86,12 +86,11 @@ function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S,
 
 type NotFound = (request: FastifyRequest, reply: FastifyReply) => FastifyReply
 
-/** Unknown paths and wrong methods: the vendor's answer, from the routes actually registered. */
 /** The vendor's answer to a method and URL no route takes, from the routes actually registered. */
 export function notFoundAnswer (mod: VendorModule<any, any>, routes: RouteIndex, prefix: string, method: string, url: string): RenderedError {
   const full = pathOf(url)
   const path = full.slice(prefix.length) || '/'
-  const answer = mod.notFound({ method, path, query: url.slice(full.length), allowed: routes.allowed(path), routes })
+  const answer = mod.notFound({ method, path, prefix, query: url.slice(full.length), allowed: routes.allowed(path), routes })
   return answer instanceof VendorError ? mod.catalogue.render(answer) : answer
 }
 
@@ -110,7 +109,7 @@ export interface MountedVendor {
 /** Register a vendor under its prefix (or at the root with `--vendor`), wrapped in the core scope. */
 export function mountVendor<S, St> (app: FastifyInstance, core: Core, mod: VendorModule<S, St>, settings: S, prefix: string): MountedVendor {
   checkModule(mod)
-  const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db)
+  const store = mod.store === undefined ? (undefined as St) : mod.store.open(core.db, settings)
   const deps = callDeps(core, mod, settings, store)
   const routes = new RouteIndex(prefix)
   const journaling = { vendor: mod.id, journal: core.journal, clock: core.clock }

@@ -5,6 +5,7 @@
  * take the same step (the second sees the new state and is refused as the vendor would).
  */
 import type { DB, StoreSpec } from '../../core/db.js'
+import { expiry } from '../../core/vendor/inspect.js'
 import type { StateItem } from '../../core/vendor/module.js'
 import type { DocumentType } from './identity.js'
 
@@ -138,8 +139,7 @@ export function inspectSessions (store: FptStore, namespace: string, nowMs: numb
   return store.list(namespace).map((row) => ({
     kind: 'session',
     id: row.session_id,
-    expires_at: new Date(row.expires_ms).toISOString(),
-    remaining_seconds: Math.max(0, Math.ceil((row.expires_ms - nowMs) / 1000)),
+    ...expiry(row.expires_ms, nowMs),
     fields: {
       state: row.state,
       device_type: row.device_type,

@@ -3,6 +3,7 @@
  * /oauth/token/revoke (vendor-notes §4: "The token is blacklisted"). Every row belongs to a namespace.
  */
 import type { DB, StoreSpec } from '../../core/db.js'
+import { expiry } from '../../core/vendor/inspect.js'
 import type { StateItem, VendorStore } from '../../core/vendor/module.js'
 
 const spec: StoreSpec = {
@@ -96,9 +97,8 @@ export function inspectTokens (store: TokenStore, namespace: string, nowMs: numb
   return store.issued(namespace).map((t) => ({
     kind: 'token',
     id: tokenId(t.token),
-    expires_at: t.expires_at === null ? null : new Date(t.expires_at).toISOString(),
     // Valid while now < expires_at (service/tokens.ts): a part of a second left counts as one.
-    remaining_seconds: t.expires_at === null ? null : Math.max(0, Math.ceil((t.expires_at - nowMs) / 1000)),
+    ...expiry(t.expires_at, nowMs),
     fields: { client_id: t.client_id, issued_at: new Date(t.issued_at).toISOString(), revoked: t.revoked }
   }))
 }

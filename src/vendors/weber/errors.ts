@@ -7,6 +7,7 @@
  * messages, upstream errors, "Undefined implementation of: <slug>").
  */
 import { defineCatalogue } from '../../core/errors.js'
+import type { FailureTable } from '../../core/vendor/module.js'
 
 export const catalogue = defineCatalogue('weber', {
   // Sessions (vendor-notes §1.3): every endpoint but the catalogue.
@@ -44,7 +45,9 @@ export const catalogue = defineCatalogue('weber', {
   // A Go panic caught by gin's Recovery: 500 with an empty body (§1.1; rulings, General).
   panic: { status: 500, message: '' },
   // Not the real server's (gin reads any body); the sandbox's body limit, in Go's words (README).
-  'body-too-large': { status: 413, message: 'http: request body too large' }
+  'body-too-large': { status: 413, message: 'http: request body too large' },
+  // A body that ends before its announced length (or does not arrive in time): Go's decoder error.
+  'unexpected-eof': { status: 400, message: 'unexpected EOF' }
 }, (code, entry, detail) => {
   if (code === 'panic') return { status: entry.status, body: '' }
   const message = typeof detail.message === 'string' ? detail.message : entry.message
@@ -53,5 +56,19 @@ export const catalogue = defineCatalogue('weber', {
 
 export type WeberCode = (typeof catalogue.codes)[number]
 
-/** Codes a scenario may answer with `outcome: { error: ... }` (the others need a text: see the outcome vocabulary). */
-export const scenarioCodes = catalogue.codes.filter((c) => !['validation', 'upstream-error', 'face-detection-failed', 'undefined-implementation'].includes(c)) as [WeberCode, ...WeberCode[]]
+/**
+ * Codes a scenario may answer with `outcome: { error: ... }`: not the ones that need a text (see the
+ * outcome vocabulary), nor the body decoder's own answer.
+ */
+const NOT_FOR_SCENARIOS: readonly string[] = ['validation', 'upstream-error', 'face-detection-failed', 'undefined-implementation', 'unexpected-eof']
+export const scenarioCodes = catalogue.codes.filter((c) => !NOT_FOR_SCENARIOS.includes(c)) as [WeberCode, ...WeberCode[]]
+
+/**
+ * What fails before a handler runs: a body over the sandbox's limit is 413 in Go's words; a body cut
+ * short of its length, or too slow to arrive, is what Go's decoder says of it. Anything unexpected is
+ * what a Go panic looks like through gin's Recovery: an empty 500.
+ */
+export const failures: FailureTable = {
+  vendor: { 'body-too-large': 'body-too-large', 'body-malformed': 'unexpected-eof' },
+  internal: 'panic'
+}

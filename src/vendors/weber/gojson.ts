@@ -12,7 +12,7 @@
  *   with every field at its zero value.
  *
  * A failed bind does not stop the handler (it ignores the error), but gin has already written HTTP
- * 400: see http.ts.
+ * 400: see gin.ts.
  */
 
 /** A JSON number, kept as its literal text: Go decides int-ness from the literal, not the value. */
@@ -32,106 +32,123 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
 // eslint-disable-next-line no-control-regex -- JSON strings must not hold raw control characters
 const CONTROL = /[\u0000-\u001f]/
 
-/** Parse the first JSON value of `text` (what Go's Decoder.Decode reads); the rest is ignored. */
-export function parseFirstValue (text: string): ParseResult {
-  let i = 0
-  const ws = (): void => {
-    while (i < text.length) {
-      const c = text.charCodeAt(i)
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++
-      else break
-    }
-  }
-  const fail = (what: string): never => { throw new SyntaxFailure(`${what} at offset ${i}`) }
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
 
-  const str = (): string => {
+/** A reader over the text: one method per JSON production, `i` the offset of the next character. */
+class JsonReader {
+  i = 0
+  constructor (private readonly text: string) {}
+
+  ws (): void {
+    while (this.i < this.text.length && isSpace(this.text.charCodeAt(this.i))) this.i++
+  }
+
+  fail (what: string): never { throw new SyntaxFailure(`${what} at offset ${this.i}`) }
+
+  /** The character at the offset is consumed when it is `c`. */
+  eat (c: string): boolean {
+    if (this.text[this.i] !== c) return false
+    this.i++
+    return true
+  }
+
+  str (): string {
+    const text = this.text
     // text[i] is the opening quote. Fast path: no escapes, one slice.
-    const start = i + 1
+    const start = this.i + 1
     let j = start
     let out = ''
-    let segment = start
     for (;;) {
       const q = text.indexOf('"', j)
       const b = text.indexOf('\\', j)
-      if (q < 0) fail('unterminated string')
+      if (q < 0) this.fail('unterminated string')
       if (b < 0 || q < b) {
-        out += text.slice(segment, q)
-        i = q + 1
+        out += text.slice(j, q)
+        this.i = q + 1
         break
       }
-      // An escape: let JSON.parse judge and decode it (\uXXXX, \n, ...).
-      out += text.slice(segment, b)
-      const len = text[b + 1] === 'u' ? 6 : 2
-      const esc = text.slice(b, b + len)
-      try {
-        out += JSON.parse(`"${esc}"`) as string
-      } catch {
-        i = b
-        fail('invalid escape')
-      }
-      j = b + len
-      segment = j
+      out += text.slice(j, b) + this.escape(b)
+      j = b + (text[b + 1] === 'u' ? 6 : 2)
     }
-    if (CONTROL.test(text.slice(start, i - 1))) fail('control character in string')
+    if (CONTROL.test(text.slice(start, this.i - 1))) this.fail('control character in string')
     return out
   }
 
-  const value = (depth: number): GoJson => {
-    if (depth > 10000) fail('exceeded max depth')
-    ws()
-    const c = text[i]
-    if (c === '{') {
-      i++
-      const obj: Record<string, GoJson> = Object.create(null) as Record<string, GoJson>
-      ws()
-      if (text[i] === '}') { i++; return obj }
-      for (;;) {
-        ws()
-        if (text[i] !== '"') fail('expected a key')
-        const key = str()
-        ws()
-        if (text[i] !== ':') fail("expected ':'")
-        i++
-        obj[key] = value(depth + 1)
-        ws()
-        if (text[i] === ',') { i++; continue }
-        if (text[i] === '}') { i++; return obj }
-        fail("expected ',' or '}'")
-      }
+  /** An escape at `b`: let JSON.parse judge and decode it (\uXXXX, \n, ...). */
+  escape (b: number): string {
+    const esc = this.text.slice(b, b + (this.text[b + 1] === 'u' ? 6 : 2))
+    try {
+      return JSON.parse(`"${esc}"`) as string
+    } catch {
+      this.i = b
+      return this.fail('invalid escape')
     }
-    if (c === '[') {
-      i++
-      const arr: GoJson[] = []
-      ws()
-      if (text[i] === ']') { i++; return arr }
-      for (;;) {
-        arr.push(value(depth + 1))
-        ws()
-        if (text[i] === ',') { i++; continue }
-        if (text[i] === ']') { i++; return arr }
-        fail("expected ',' or ']'")
-      }
-    }
-    if (c === '"') return str()
-    if (text.startsWith('true', i)) { i += 4; return true }
-    if (text.startsWith('false', i)) { i += 5; return false }
-    if (text.startsWith('null', i)) { i += 4; return null }
-    NUMBER.lastIndex = i
-    const m = NUMBER.exec(text)
-    if (m === null) return fail(c === undefined ? 'unexpected end of JSON input' : `invalid character ${JSON.stringify(c)}`)
-    i += m[0].length
-    return new GoNumber(m[0])
   }
 
-  try {
-    ws()
-    if (i >= text.length) return { ok: false, reason: 'EOF' }
-    const v = value(0)
-    // Go's Decoder ends an object or array at its closing bracket; a scalar needs a delimiter after it.
-    if (!(typeof v === 'object' && v !== null && !(v instanceof GoNumber)) && i < text.length) {
-      const next = text.charCodeAt(i)
-      if (!(next === 0x20 || next === 0x09 || next === 0x0a || next === 0x0d)) return { ok: false, reason: 'invalid character after top-level value' }
+  object (depth: number): Record<string, GoJson> {
+    const obj: Record<string, GoJson> = Object.create(null) as Record<string, GoJson>
+    this.ws()
+    if (this.eat('}')) return obj
+    for (;;) {
+      this.ws()
+      if (this.text[this.i] !== '"') this.fail('expected a key')
+      const key = this.str()
+      this.ws()
+      if (!this.eat(':')) this.fail("expected ':'")
+      obj[key] = this.value(depth + 1)
+      this.ws()
+      if (this.eat(',')) continue
+      if (this.eat('}')) return obj
+      this.fail("expected ',' or '}'")
     }
+  }
+
+  array (depth: number): GoJson[] {
+    const arr: GoJson[] = []
+    this.ws()
+    if (this.eat(']')) return arr
+    for (;;) {
+      arr.push(this.value(depth + 1))
+      this.ws()
+      if (this.eat(',')) continue
+      if (this.eat(']')) return arr
+      this.fail("expected ',' or ']'")
+    }
+  }
+
+  value (depth: number): GoJson {
+    if (depth > 10000) this.fail('exceeded max depth')
+    this.ws()
+    const c = this.text[this.i]
+    if (this.eat('{')) return this.object(depth)
+    if (this.eat('[')) return this.array(depth)
+    if (c === '"') return this.str()
+    for (const [word, v] of LITERALS) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length
+        return v
+      }
+    }
+    NUMBER.lastIndex = this.i
+    const m = NUMBER.exec(this.text)
+    if (m === null) return this.fail(c === undefined ? 'unexpected end of JSON input' : `invalid character ${JSON.stringify(c)}`)
+    this.i += m[0].length
+    return new GoNumber(m[0])
+  }
+}
+
+const LITERALS: ReadonlyArray<[string, GoJson]> = [['true', true], ['false', false], ['null', null]]
+
+/** Parse the first JSON value of `text` (what Go's Decoder.Decode reads); the rest is ignored. */
+export function parseFirstValue (text: string): ParseResult {
+  const r = new JsonReader(text)
+  try {
+    r.ws()
+    if (r.i >= text.length) return { ok: false, reason: 'EOF' }
+    const v = r.value(0)
+    // Go's Decoder ends an object or array at its closing bracket; a scalar needs a delimiter after it.
+    const closed = typeof v === 'object' && v !== null && !(v instanceof GoNumber)
+    if (!closed && r.i < text.length && !isSpace(text.charCodeAt(r.i))) return { ok: false, reason: 'invalid character after top-level value' }
     return { ok: true, value: v }
   } catch (err) {
     if (err instanceof SyntaxFailure) return { ok: false, reason: err.message }
@@ -227,61 +244,58 @@ function findKey (fields: Readonly<Record<string, GoType>>, key: string): string
   return Object.keys(fields).find((f) => f.toLowerCase() === lower)
 }
 
-/** Bind a parsed JSON value into a Go type, as encoding/json would. */
-function bindInto (t: GoType, v: GoJson, current: unknown, path: string, errors: string[]): unknown {
-  if (v === null) {
-    // null: no-op for values, nil for pointers, slices and maps.
-    return t === '*bool' || t === 'map' ? null : t === '[]string' ? [] : current
-  }
+const isObject = (v: GoJson): v is { [key: string]: GoJson } => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoNumber)
+
+/** A JSON value into a scalar Go type: the value, or undefined (an error pushed) when it does not fit. */
+function bindScalar (t: GoScalar, v: GoJson, path: string, errors: string[]): unknown {
   switch (t) {
     case 'string':
       if (typeof v === 'string') return v
-      errors.push(typeError(kindOf(v), 'string', path))
-      return current
+      break
     case 'int':
     case 'uint': {
-      if (v instanceof GoNumber) {
-        const n = integer(v, t === 'uint')
-        if (n !== undefined) return n
-        errors.push(typeError(`number ${v.text}`, t === 'uint' ? 'uint' : 'int', path))
-        return current
-      }
-      errors.push(typeError(kindOf(v), t, path))
-      return current
+      if (!(v instanceof GoNumber)) break
+      const n = integer(v, t === 'uint')
+      if (n === undefined) errors.push(typeError(`number ${v.text}`, t, path))
+      return n
     }
     case 'bool':
     case '*bool':
       if (typeof v === 'boolean') return v
-      errors.push(typeError(kindOf(v), t, path))
-      return current
-    case '[]string': {
-      if (!Array.isArray(v)) {
-        errors.push(typeError(kindOf(v), '[]string', path))
-        return current
-      }
-      return v.map((x) => bindInto('string', x, '', path, errors) as string)
-    }
-    case 'map': {
-      if (typeof v !== 'object' || Array.isArray(v) || v instanceof GoNumber) {
-        errors.push(typeError(kindOf(v), 'map[string]interface {}', path))
-        return current
-      }
-      return toPlain(v)
-    }
-    default: {
-      if (typeof v !== 'object' || Array.isArray(v) || v instanceof GoNumber) {
-        errors.push(typeError(kindOf(v), 'struct', path))
-        return current
-      }
-      const out = current as Record<string, unknown>
-      for (const [key, x] of Object.entries(v)) {
-        const field = findKey(t.fields, key)
-        if (field === undefined) continue
-        out[field] = bindInto(t.fields[field] as GoType, x, out[field], path === '' ? field : `${path}.${field}`, errors)
-      }
-      return out
-    }
+      break
+    case '[]string':
+      if (Array.isArray(v)) return v.map((x) => bindInto('string', x, '', path, errors) as string)
+      break
+    case 'map':
+      if (isObject(v)) return toPlain(v)
+      errors.push(typeError(kindOf(v), 'map[string]interface {}', path))
+      return undefined
   }
+  errors.push(typeError(kindOf(v), t, path))
+  return undefined
+}
+
+/** A JSON object into a struct: known keys (exactly, else case-insensitively) fill their fields. */
+function bindStruct (t: GoStruct, v: GoJson, current: unknown, path: string, errors: string[]): unknown {
+  if (!isObject(v)) {
+    errors.push(typeError(kindOf(v), 'struct', path))
+    return current
+  }
+  const out = current as Record<string, unknown>
+  for (const [key, x] of Object.entries(v)) {
+    const field = findKey(t.fields, key)
+    if (field === undefined) continue
+    out[field] = bindInto(t.fields[field] as GoType, x, out[field], path === '' ? field : `${path}.${field}`, errors)
+  }
+  return out
+}
+
+/** Bind a parsed JSON value into a Go type, as encoding/json would; a value that does not fit leaves `current`. */
+function bindInto (t: GoType, v: GoJson, current: unknown, path: string, errors: string[]): unknown {
+  // null: no-op for values, nil for pointers, slices and maps.
+  if (v === null) return t === '*bool' || t === 'map' ? null : t === '[]string' ? [] : current
+  if (typeof t !== 'string') return bindStruct(t, v, current, path, errors)
+  return bindScalar(t, v, path, errors) ?? current
 }
 
 /** Bind a parse result (or no body at all) into a struct: the value, and the first error. */

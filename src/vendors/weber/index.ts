@@ -2,16 +2,14 @@
  * The Weber backend (Nodeflux demo application): visitors and feedback, the services catalogue and
  * demo requests, e-KYC, face payment and passive liveness (vendor-docs/weber.md, the Weber rulings
  * and the research notes §1 in vendor-notes.md). See README.md in this folder for what is emulated.
+ * @see ../../core/README.md
  */
-import type { FastifyError, FastifyInstance } from 'fastify'
-import { fastifyErrorCode, RawResponse } from '../../core/errors.js'
-import type { VendorModule } from '../../core/vendor.js'
-import { catalogue } from './errors.js'
-import { leaveUntouched, registerGin } from './http.js'
-import { OPERATIONS, routes } from './routes.js'
+import type { VendorModule } from '../../core/vendor/module.js'
+import { catalogue, failures, scenarioCodes } from './errors.js'
+import { ginNotFound, registerGin } from './gin.js'
+import { OPERATION_IDS, routes } from './routes/index.js'
 import { outcomeSchema, settingsSchema, type WeberSettings } from './schemas.js'
-import { Weber } from './service.js'
-import { storeSpec, WeberStore } from './store.js'
+import { inspect, storeSpec, WeberStore } from './store.js'
 
 /**
  * gin reads bodies of any size; the sandbox stops at 16 MiB (an e-KYC request carries four images of
@@ -19,38 +17,28 @@ import { storeSpec, WeberStore } from './store.js'
  */
 const BODY_LIMIT = 16 * 1024 * 1024
 
-export const weber: VendorModule<WeberSettings> = {
+export const weber: VendorModule<WeberSettings, WeberStore> = {
   id: 'weber',
   title: 'Weber backend (Nodeflux demo application)',
-  description: 'Visitors and feedback, the services catalogue and demo requests (Nodeflux analytics), e-KYC, face payment and passive liveness. No authentication: a visitor session_id travels in the body or the path.',
+  description: 'Visitors and feedback, the services catalogue and demo requests (Nodeflux analytics), e-KYC, face payment and ' +
+    'passive liveness. No authentication: a visitor session_id travels in the body or the path.',
   prefix: '/weber',
   bodyLimit: BODY_LIMIT,
   settings: settingsSchema,
-  store: storeSpec,
-  scenarios: { operations: OPERATIONS, outcome: outcomeSchema },
-  // The real server's own CORS middleware is reproduced (http.ts).
+  store: { spec: storeSpec, open: (db, settings) => new WeberStore(db, settings), inspect },
+  catalogue,
+  // A scenario may answer any of its codes on any operation (the catalogue entries are not per endpoint).
+  operations: Object.fromEntries(OPERATION_IDS.map((op) => [op, { errors: scenarioCodes }])),
+  outcome: outcomeSchema,
+  failures,
+  // gin's answers (gin.ts): OPTIONS 204, the redirect of a trailing slash, else 404 page not found.
+  notFound: ginNotFound,
+  // A visitor's session id and a face-payment PIN are credentials: the journal keeps them redacted.
+  secrets: { fields: ['session_id', 'pin'] },
+  // The real server's own CORS middleware is reproduced (gin.ts).
   cors: 'own',
-  plugin: async (app: FastifyInstance, { ctx }) => {
-    const w = new Weber(ctx, new WeberStore(ctx.core.db))
+  plugin: (app, kit) => {
     registerGin(app)
-
-    const handle = ctx.errorHandler({
-      catalogue,
-      map: (err) => {
-        const code = fastifyErrorCode(err)
-        if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return catalogue.error('body-too-large')
-        // A body that ends before its announced length: Go's decoder says "unexpected EOF".
-        if (code?.startsWith('FST_ERR_CTP') === true) return { status: 400, body: { message: 'unexpected EOF', ok: false } }
-        return undefined
-      },
-      // Anything unexpected is what a Go panic looks like through gin's Recovery: an empty 500.
-      internal: () => catalogue.error('panic')
-    })
-    app.setErrorHandler((err, request, reply) => {
-      if (err instanceof RawResponse) leaveUntouched(request)
-      return handle(err as FastifyError, request, reply)
-    })
-
-    routes(app, w)
+    routes(app, kit)
   }
 }

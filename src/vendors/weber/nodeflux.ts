@@ -1,23 +1,23 @@
 /**
  * The emulated upstream: Nodeflux Cloud analytics (https://api.cloud.nodeflux.io/v1/analytics/<slug>)
  * and Nodeflux's innovation services, which the real Weber backend calls and whose answers it passes
- * through in `service_data` (vendor-notes §1.8–1.10).
+ * through in `service_data` (vendor-notes §1.8–1.10, and the second round of rulings for the
+ * innovations, whose results are innovations.ts).
  *
  * A job answer is `{"job":{"id","result":{"analytic_type","result":[...],"status"}},"message","ok"}`;
- * `job.result` is decoded by Weber into a Go map, so its keys come out sorted at every level. Results
+ * `job.result` is decoded by Weber into a Go map, so its keys come out sorted at every level. Weber
+ * decodes an innovation's answer into the same envelope (models.ServiceRequestResultData). Results
  * are generated from the images (deterministic: the same images and seed give the same result); the
  * scenario outcome decides verdicts, scores, counts and upstream failures. An image the analytic
  * cannot use (none, too many, too large, not a decodable JPEG/PNG) gives a failed job, `ok` false.
  */
-import type { FastifyRequest } from 'fastify'
 import { decodeBase64, ImageError, type DecodedImage } from '../../core/images.js'
-import type { VendorContext } from '../../core/vendor.js'
 import { catalogue } from './errors.js'
 import { base32, jakartaDay } from './format.js'
+import { carDamage, faceAttribute, faceOcclusion, receipt } from './innovations.js'
 import { generateKtp } from './ktp.js'
-import type { InnovationSlug, NodefluxCall, WeberOutcome, WeberSettings } from './schemas.js'
+import type { InnovationSlug, NodefluxCall, WeberCall, WeberOutcome, WeberSettings } from './schemas.js'
 
-type Ctx = VendorContext<WeberSettings>
 type Obj = Record<string, unknown>
 
 export interface NodefluxJob {
@@ -26,9 +26,20 @@ export interface NodefluxJob {
   ok: boolean
 }
 
+/** face-occlusion-attribute's answer: the two jobs run on the detected face. */
+export interface FaceOcclusionAttribute { face_occlusion: NodefluxJob, face_attribute: NodefluxJob }
+
 const ANALYTICS_URL = 'https://api.cloud.nodeflux.io/v1/analytics/'
 
-const ANALYTIC_TYPES: Record<NodefluxCall, string> = {
+/** The innovation jobs (the predict services behind ids 9-11). */
+type InnovationJob = 'ocr-receipt' | 'car-damage' | 'face-occlusion' | 'face-attribute'
+type JobKind = NodefluxCall | InnovationJob
+
+const ANALYTIC_TYPES: Record<JobKind, string> = {
+  'ocr-receipt': 'OCR_RECEIPT',
+  'car-damage': 'CAR_DAMAGE_ASSESSMENT',
+  'face-occlusion': 'FACE_OCCLUSION',
+  'face-attribute': 'FACE_ATTRIBUTE',
   'ocr-ktp': 'OCR_KTP',
   'license-plate-recognition': 'LICENSE_PLATE_RECOGNITION',
   'people-density': 'PEOPLE_DENSITY',
@@ -41,7 +52,11 @@ const ANALYTIC_TYPES: Record<NodefluxCall, string> = {
 }
 
 /** Success messages: the ones the document shows, the others in the same style (README, guesses). */
-const MESSAGES: Record<NodefluxCall, string> = {
+const MESSAGES: Record<JobKind, string> = {
+  'ocr-receipt': 'OCR Receipt Success',
+  'car-damage': 'Car Damage Assessment Success',
+  'face-occlusion': 'Face Occlusion Success',
+  'face-attribute': 'Face Attribute Success',
   'ocr-ktp': 'OCR_KTP Service Success',
   'license-plate-recognition': 'License Plate Recognition Success',
   'people-density': 'People Density Success',
@@ -61,6 +76,9 @@ export const IMAGE_PROBLEMS = {
   invalid: 'Image is not valid, send a JPEG or PNG image as base64 data'
 }
 
+/** The receipt OCR's message when it finds no receipt it can read (README, guesses). */
+export const RECEIPT_UNREADABLE = 'Receipt cannot be read, please use another photo'
+
 /** Sort object keys at every level, as Go's encoding of a map[string]interface{} does. */
 export function sortKeys<T> (v: T): T {
   if (Array.isArray(v)) return v.map(sortKeys) as T
@@ -71,6 +89,12 @@ export function sortKeys<T> (v: T): T {
   }
   return v
 }
+
+/** The analytic services of the catalogue (ids 1-6). */
+type AnalyticSlug = Exclude<NodefluxCall, 'face-liveness' | 'face-match' | 'create-face-enrollment'>
+
+const PLATE_REGIONS = ['B', 'D', 'F', 'AB', 'L', 'N', 'DK', 'BK', 'H', 'AD']
+const AGE_RANGES = ['18-24', '25-34', '35-44', '45-54', '55+']
 
 const round = (x: number, d = 6): number => Math.round(x * 10 ** d) / 10 ** d
 
@@ -86,13 +110,9 @@ export class Upstream {
   private readonly decoded = new Map<string, Promise<DecodedImage | string>>()
   private calls = 0
 
-  constructor (
-    private readonly ctx: Ctx,
-    private readonly request: FastifyRequest,
-    readonly outcome: WeberOutcome | undefined
-  ) {}
+  constructor (private readonly call: WeberCall, readonly outcome: WeberOutcome | undefined) {}
 
-  private get settings (): WeberSettings { return this.ctx.settings }
+  private get settings (): WeberSettings { return this.call.settings }
 
   /** Decode one image text (a data URI or bare base64), or say why the analytic cannot use it. */
   private decodeOne (text: string): Promise<DecodedImage | string> {
@@ -107,7 +127,7 @@ export class Upstream {
           throw err
         }
         try {
-          return await this.ctx.core.images.decode(bytes, { maxBytes: this.settings.max_image_bytes })
+          return await this.call.images.decode(bytes, { maxBytes: this.settings.max_image_bytes })
         } catch (err) {
           if (err instanceof ImageError) return err.kind === 'too-large' ? IMAGE_PROBLEMS.tooLarge(this.settings.max_image_bytes) : IMAGE_PROBLEMS.invalid
           throw err
@@ -150,12 +170,12 @@ export class Upstream {
   }
 
   private jobId (call: string, images: readonly DecodedImage[]): string {
-    const now = this.ctx.nowMs(this.request)
-    const hex = this.ctx.core.random.hash('weber.job', call, ...images.map((i) => i.sha256), now, ++jobCounter).slice(0, 48)
+    const now = this.call.nowMs()
+    const hex = this.call.random.hash('weber.job', call, ...images.map((i) => i.sha256), now, ++jobCounter).slice(0, 48)
     return hex + base32(jakartaDay(now))
   }
 
-  private job (call: NodefluxCall, images: readonly DecodedImage[], result: Obj[], message: string, ok = true): NodefluxJob {
+  private job (call: JobKind, images: readonly DecodedImage[], result: Obj[], message: string, ok = true): NodefluxJob {
     const status = this.outcome?.job_status ?? 'success'
     return {
       job: {
@@ -167,7 +187,7 @@ export class Upstream {
     }
   }
 
-  private failed (call: NodefluxCall, problem: string): NodefluxJob {
+  private failed (call: JobKind, problem: string): NodefluxJob {
     return {
       job: { id: this.jobId(call, []), result: { analytic_type: ANALYTIC_TYPES[call], result: [], status: 'failed' } },
       message: problem,
@@ -191,7 +211,7 @@ export class Upstream {
     const o = this.outcome
     let score = o?.liveness_score
     if (score === undefined) {
-      const u = this.ctx.core.random.unit(...this.seed('face-liveness', read.images))
+      const u = this.call.random.unit(...this.seed('face-liveness', read.images))
       score = o?.liveness === false ? threshold * (0.05 + 0.9 * u) : threshold + (1 - threshold) * (0.05 + 0.9 * u)
     }
     const live = o?.liveness ?? score >= threshold
@@ -204,7 +224,7 @@ export class Upstream {
     const threshold = this.settings.similarity_threshold
     let similarity = o?.similarity
     if (similarity === undefined) {
-      const u = this.ctx.core.random.unit(...this.seed(call, images))
+      const u = this.call.random.unit(...this.seed(call, images))
       similarity = o?.match === false ? threshold * (0.05 + 0.9 * u) : threshold + (1 - threshold) * (0.05 + 0.9 * u)
     }
     return { match: o?.match ?? similarity >= threshold, similarity }
@@ -227,9 +247,12 @@ export class Upstream {
     this.begin('face-match-enrollment', `${ANALYTICS_URL}face-match-enrollment`)
     const read = await this.read(texts.slice(0, 1))
     if (read.problem !== undefined) return this.failed('face-match-enrollment', read.problem)
-    const found = await enrolled(read.images[0] as DecodedImage)
-    const r = found ? this.similarity('face-match-enrollment', read.images) : { match: false, similarity: round(0.05 + 0.3 * this.ctx.core.random.unit('weber.no-enrollment', (read.images[0] as DecodedImage).sha256), 6) }
-    if (!found && this.outcome?.match !== undefined) r.match = this.outcome.match
+    const image = read.images[0] as DecodedImage
+    const found = await enrolled(image)
+    // Nobody enrolled under the phone: a low similarity, no match (unless the scenario says otherwise).
+    const r = found
+      ? this.similarity('face-match-enrollment', read.images)
+      : { match: this.outcome?.match ?? false, similarity: round(0.05 + 0.3 * this.call.random.unit('weber.no-enrollment', image.sha256), 6) }
     return this.job('face-match-enrollment', read.images, [{ face_match: r }], r.match ? MESSAGES['face-match-enrollment'] : 'The Face Pair Not Match')
   }
 
@@ -247,14 +270,14 @@ export class Upstream {
   // ---- the analytic services (POST /api/v1/services/:id, ids 1-6) ------------------------------
 
   private count (call: string, images: readonly DecodedImage[], min: number, max: number): number {
-    return this.outcome?.detections ?? min + Math.floor(this.ctx.core.random.unit(...this.seed(`${call}.count`, images)) * (max - min + 1))
+    return this.outcome?.detections ?? min + Math.floor(this.call.random.unit(...this.seed(`${call}.count`, images)) * (max - min + 1))
   }
 
   /** n boxes side by side, each in its own column of the picture, as fractions (4-6 decimals). */
   private boxes (call: string, images: readonly DecodedImage[], n: number, shape: 'plate' | 'face' | 'person'): Obj[] {
     const out: Obj[] = []
     for (let k = 0; k < n; k++) {
-      const u = (i: number): number => this.ctx.core.random.unit(...this.seed(`${call}.box.${k}.${i}`, images))
+      const u = (i: number): number => this.call.random.unit(...this.seed(`${call}.box.${k}.${i}`, images))
       const col = 1 / n
       const width = Math.min(col * 0.9, shape === 'plate' ? 0.12 + 0.1 * u(1) : shape === 'face' ? 0.2 + 0.2 * u(1) : 0.08 + 0.1 * u(1))
       const left = k * col + (col - width) * u(2)
@@ -266,109 +289,107 @@ export class Upstream {
   }
 
   private conf (call: string, images: readonly DecodedImage[], k: number, lo = 0.8): number {
-    return round(lo + (0.995 - lo) * this.ctx.core.random.unit(...this.seed(`${call}.conf.${k}`, images)), 16)
+    return round(lo + (0.995 - lo) * this.call.random.unit(...this.seed(`${call}.conf.${k}`, images)), 16)
   }
 
   /** An analytic service of the catalogue, on the request's images. */
-  async analytic (slug: Exclude<NodefluxCall, 'face-liveness' | 'face-match' | 'create-face-enrollment'>, texts: readonly string[], faceMatchEnrolled: (image: DecodedImage) => Promise<boolean>): Promise<NodefluxJob> {
+  async analytic (slug: AnalyticSlug, texts: readonly string[], faceMatchEnrolled: (image: DecodedImage) => Promise<boolean>): Promise<NodefluxJob> {
     if (slug === 'face-match-enrollment') return await this.faceMatchEnrollment(texts, faceMatchEnrolled)
     this.begin(slug, `${ANALYTICS_URL}${slug}`)
     const read = await this.read(texts)
     if (read.problem !== undefined) return this.failed(slug, read.problem)
-    const images = read.images
-    const seed = this.seed(slug, images)
+    return this.job(slug, read.images, [this.resultOf(slug, read.images)], MESSAGES[slug])
+  }
+
+  private resultOf (slug: Exclude<AnalyticSlug, 'face-match-enrollment'>, images: readonly DecodedImage[]): Obj {
     switch (slug) {
-      case 'ocr-ktp': {
-        const ktp = { ...generateKtp(this.ctx.core.random, seed), ...(this.outcome?.ocr ?? {}) }
-        return this.job(slug, images, [ktp], MESSAGES[slug])
-      }
-      case 'license-plate-recognition': {
-        const n = this.count(slug, images, 1, 2)
-        const plates = this.boxes(slug, images, n, 'plate').map((box, k) => ({
-          bounding_box: box,
-          confidence: this.conf(slug, images, k),
-          detected: true,
-          license_plate_number: this.ctx.core.random.generate('id', [...seed, 'plate', k], (f) =>
-            `${f.helpers.arrayElement(['B', 'D', 'F', 'AB', 'L', 'N', 'DK', 'BK', 'H', 'AD'])} ${f.number.int({ min: 1, max: 9999 })} ${f.string.alpha({ length: { min: 1, max: 3 }, casing: 'upper' })}`)
-        }))
-        return this.job(slug, images, [{ license_plate_recognitions: plates }], MESSAGES[slug])
-      }
-      case 'people-density': {
-        const n = this.count(slug, images, 2, 6)
-        const people = this.boxes(slug, images, n, 'person').map((box, k) => ({ bounding_box: box, confidence: this.conf(slug, images, k, 0.6), label: 'person' }))
-        return this.job(slug, images, [{ people_density: { attribute: people } }], MESSAGES[slug])
-      }
-      case 'face-mask': {
-        const n = this.count(slug, images, 1, 1)
-        const faces = this.boxes(slug, images, n, 'face').map((box, k) => ({
-          bounding_box: box,
-          confidence: this.conf(slug, images, k),
-          status: this.ctx.core.random.unit(...seed, 'mask', k) < 0.5 ? 'mask' : 'no mask'
-        }))
-        return this.job(slug, images, [{ face_mask: faces }], MESSAGES[slug])
-      }
-      case 'face-demography': {
-        const n = this.count(slug, images, 1, 1)
-        const faces = this.boxes(slug, images, n, 'face').map((box, k) => ({
-          age: { confidence: this.conf(slug, images, 10 + k, 0.5), prediction: ['18-24', '25-34', '35-44', '45-54', '55+'][Math.floor(this.ctx.core.random.unit(...seed, 'age', k) * 5)] },
-          bounding_box: box,
-          gender: { confidence: this.conf(slug, images, 20 + k, 0.6), prediction: this.ctx.core.random.unit(...seed, 'gender', k) < 0.5 ? 'female' : 'male' }
-        }))
-        return this.job(slug, images, [{ face_demography: faces }], MESSAGES[slug])
-      }
+      case 'ocr-ktp': return { ...generateKtp(this.call.random, this.seed(slug, images)), ...(this.outcome?.ocr ?? {}) }
+      case 'license-plate-recognition': return { license_plate_recognitions: this.plates(images) }
+      case 'people-density': return { people_density: { attribute: this.people(images) } }
+      case 'face-mask': return { face_mask: this.masks(images) }
+      case 'face-demography': return { face_demography: this.demography(images) }
     }
+  }
+
+  private plates (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'license-plate-recognition'
+    const seed = this.seed(slug, images)
+    return this.boxes(slug, images, this.count(slug, images, 1, 2), 'plate').map((box, k) => ({
+      bounding_box: box,
+      confidence: this.conf(slug, images, k),
+      detected: true,
+      license_plate_number: this.call.random.generate('id', [...seed, 'plate', k], (f) =>
+        `${f.helpers.arrayElement(PLATE_REGIONS)} ${f.number.int({ min: 1, max: 9999 })} ${f.string.alpha({ length: { min: 1, max: 3 }, casing: 'upper' })}`)
+    }))
+  }
+
+  private people (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'people-density'
+    return this.boxes(slug, images, this.count(slug, images, 2, 6), 'person')
+      .map((box, k) => ({ bounding_box: box, confidence: this.conf(slug, images, k, 0.6), label: 'person' }))
+  }
+
+  private masks (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'face-mask'
+    const seed = this.seed(slug, images)
+    return this.boxes(slug, images, this.count(slug, images, 1, 1), 'face').map((box, k) => ({
+      bounding_box: box,
+      confidence: this.conf(slug, images, k),
+      status: this.call.random.unit(...seed, 'mask', k) < 0.5 ? 'mask' : 'no mask'
+    }))
+  }
+
+  private demography (images: readonly DecodedImage[]): Obj[] {
+    const slug = 'face-demography'
+    const seed = this.seed(slug, images)
+    const u = (what: string, k: number): number => this.call.random.unit(...seed, what, k)
+    return this.boxes(slug, images, this.count(slug, images, 1, 1), 'face').map((box, k) => ({
+      age: { confidence: this.conf(slug, images, 10 + k, 0.5), prediction: AGE_RANGES[Math.floor(u('age', k) * AGE_RANGES.length)] },
+      bounding_box: box,
+      gender: { confidence: this.conf(slug, images, 20 + k, 0.6), prediction: u('gender', k) < 0.5 ? 'female' : 'male' }
+    }))
   }
 
   // ---- innovation services (ids 9-11): POST URL_INNOVATIONS/<slug>/predict, no polling ----------
 
   /**
-   * An innovation service answer (`service_data`). The predict services answer in their own shapes
-   * (README, guesses). An image they cannot read makes them fail; Weber then cannot decode their
+   * An innovation service answer (`service_data`): a job envelope, or two for face occlusion &
+   * attribute. An image the predict service cannot read makes it fail; Weber then cannot decode its
    * answer: 500 with Go's JSON error text.
    */
-  async innovation (slug: InnovationSlug, texts: readonly string[]): Promise<Obj> {
+  async innovation (slug: InnovationSlug, texts: readonly string[]): Promise<NodefluxJob | FaceOcclusionAttribute> {
     const base = this.settings.innovations_url.replace(/\/+$/, '')
-    if (slug === 'face-occlusion-attribute') {
-      // Face detection first (§1.8): no face or several faces is 400 with its message.
-      this.begin('face-detection', `${base}/face-detection/predict`)
-      const read = await this.read(texts.slice(0, 1))
-      const detection = this.outcome?.face_detection ?? (read.problem !== undefined ? 'no-face' : undefined)
-      if (detection === 'no-face') throw catalogue.error('face-detection-failed', { message: 'Face not detected' })
-      if (detection === 'multiple-faces') throw catalogue.error('face-detection-failed', { message: 'Multiple faces detected' })
-      // Face occlusion and face attribute run in parallel on the detected face.
-      this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
-      return {
-        face_occlusion: sortKeys({ detections: [], inference_time_seconds: round(0.02 + 0.05 * this.ctx.core.random.unit(...this.seed('occlusion', read.images)), 6), occlusion: false }),
-        face_attribute: sortKeys({ additional_info_object: [], attribute_detected: false, occlusion_object: [] })
-      }
-    }
+    if (slug === 'face-occlusion-attribute') return await this.faceOcclusionAttribute(base, texts)
     this.begin(slug, `${base}/${slug}/predict`)
-    const read = await this.read(texts.slice(0, 1))
+    // Car damage takes every picture (front, left, right, rear); receipt OCR the first.
+    const read = await this.read(slug === 'car-damage' ? texts : texts.slice(0, 1))
     if (read.problem !== undefined) throw catalogue.error('upstream-error', { message: "invalid character 'I' looking for beginning of value" })
-    const seed = this.seed(slug, read.images)
-    if (slug === 'ocr-receipt') {
-      return this.ctx.core.random.generate('id', seed, (f) => {
-        const items = Array.from({ length: f.number.int({ min: 1, max: 4 }) }, () => {
-          const qty = f.number.int({ min: 1, max: 3 })
-          const price = f.number.int({ min: 3, max: 80 }) * 500
-          return { name: f.commerce.productName().toUpperCase(), price, qty, total: price * qty }
-        })
-        return sortKeys({
-          address: `${f.location.street().toUpperCase()} NO. ${f.number.int({ min: 1, max: 200 })}, ${f.location.city().toUpperCase()}`,
-          info: [`TOTAL ${items.reduce((s, i) => s + i.total, 0)}`, 'TUNAI'],
-          item: items,
-          number: String(f.number.int({ min: 100000, max: 999999 }))
-        })
-      })
+    const images = read.images
+    if (slug === 'car-damage') {
+      const result = carDamage(this.call.random, images.map((i) => this.seed(slug, [i])), this.outcome?.car_damage)
+      return this.job(slug, images, [result], MESSAGES[slug])
     }
-    const parts = ['front', 'back', 'left_wing', 'right_wing']
-    const n = 1 + Math.floor(this.ctx.core.random.unit(...seed, 'n') * 2)
-    return sortKeys({
-      detections: Array.from({ length: n }, (_, k) => ({
-        confidence: this.conf(slug, read.images, k, 0.6),
-        label: parts[Math.floor(this.ctx.core.random.unit(...seed, 'part', k) * parts.length)],
-        level: ['light', 'medium', 'heavy'][Math.floor(this.ctx.core.random.unit(...seed, 'level', k) * 3)]
-      }))
-    })
+    if (this.outcome?.receipt === 'unreadable') return this.failed(slug, RECEIPT_UNREADABLE)
+    return this.job(slug, images, [receipt(this.call.random, this.seed(slug, images))], MESSAGES[slug])
+  }
+
+  /**
+   * Face detection first (§1.8): no face or several faces is 400 with its message; then face
+   * occlusion and face attribute run in parallel on the detected face.
+   */
+  private async faceOcclusionAttribute (base: string, texts: readonly string[]): Promise<FaceOcclusionAttribute> {
+    this.begin('face-detection', `${base}/face-detection/predict`)
+    const read = await this.read(texts.slice(0, 1))
+    const detection = this.outcome?.face_detection ?? (read.problem !== undefined ? 'no-face' : undefined)
+    if (detection === 'no-face') throw catalogue.error('face-detection-failed', { message: 'Face not detected' })
+    if (detection === 'multiple-faces') throw catalogue.error('face-detection-failed', { message: 'Multiple faces detected' })
+    this.begin('face-occlusion-attribute', `${base}/face-occlusion/predict`)
+    const images = read.images
+    const occlusion = faceOcclusion(this.call.random, this.seed('occlusion', images), this.outcome?.face_occlusion)
+    const attribute = faceAttribute(this.call.random, this.seed('attribute', images), this.outcome?.face_attributes)
+    return {
+      face_occlusion: this.job('face-occlusion', images, [occlusion], MESSAGES['face-occlusion']),
+      face_attribute: this.job('face-attribute', images, [attribute], MESSAGES['face-attribute'])
+    }
   }
 }

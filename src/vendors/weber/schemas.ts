@@ -5,8 +5,11 @@
  */
 import { z } from 'zod'
 import { readByHandler } from '../../core/schemas.js'
-import { SERVICE_TYPES } from './catalogue.js'
+import type { Call } from '../../core/vendor/call.js'
 import { scenarioCodes } from './errors.js'
+import { CAR_DAMAGE_LEVELS, FACE_ATTRIBUTES, FACE_PARTS } from './innovations.js'
+import { SERVICE_TYPES } from './offerings.js'
+import type { WeberStore } from './store.js'
 
 export const ANALYTIC_SLUGS = ['ocr-ktp', 'license-plate-recognition', 'people-density', 'face-match-enrollment', 'face-mask', 'face-demography'] as const
 /** The Nodeflux calls Weber makes: the six analytic services, and the ones behind its solutions. */
@@ -83,10 +86,21 @@ export const outcomeSchema = z.object({
     .describe('number of plates / people / faces the analytic finds (each with a bounding box and a thumbnail)'),
   ocr: OcrOverride.optional().describe('OCR KTP fields to answer instead of the generated ones'),
   face_detection: z.enum(['no-face', 'multiple-faces']).optional()
-    .describe('face-occlusion-attribute: the face-detection step finds no face or several: HTTP 400')
+    .describe('face-occlusion-attribute: the face-detection step finds no face or several: HTTP 400'),
+  face_occlusion: z.array(z.enum(FACE_PARTS)).max(FACE_PARTS.length).optional()
+    .describe('face-occlusion-attribute (service 11): the face parts found covered (occlusion true), e.g. Nose, Mouth, Chin for a mask'),
+  face_attributes: z.array(z.enum(FACE_ATTRIBUTES)).max(FACE_ATTRIBUTES.length).optional()
+    .describe('face-occlusion-attribute (service 11): what the face wears; mask, sunglasses, helm and cap cover it, eyeglasses are additional info'),
+  car_damage: z.union([z.enum(CAR_DAMAGE_LEVELS), z.array(z.enum(CAR_DAMAGE_LEVELS)).min(1).max(10)]).optional()
+    .describe('car-damage (service 10): none, minor, moderate or severe for every side, or a list for each image in order (front, left, right, rear)'),
+  receipt: z.enum(['unreadable']).optional()
+    .describe('ocr-receipt (service 9): the receipt cannot be read: a failed job (ok false, no result) whose message the page shows')
 }).strict()
 
 export type WeberOutcome = z.output<typeof outcomeSchema>
+
+/** What a Weber service gets for one request (core/vendor/call.ts). */
+export type WeberCall = Call<WeberSettings, WeberStore>
 
 // ---- responses ------------------------------------------------------------------------------
 
@@ -145,10 +159,17 @@ export const AnalyticResponse = z.object({
   thumbnails: z.array(z.string()).describe('PNG data URIs: square crops of the first image at each bounding_box of the result')
 }).meta({ id: 'WeberAnalyticResponse' })
 
+export const FaceOcclusionAttribute = z.object({
+  face_occlusion: NodefluxJob.describe('result[0]: {"face_occlusion": {detections, inference_time_seconds, occlusion}}'),
+  face_attribute: NodefluxJob.describe('result[0]: {"face_attribute": {additional_info_object, attribute_detected, occlusion_object}}')
+}).meta({ id: 'WeberFaceOcclusionAttribute', description: 'face-occlusion-attribute (service 11): the two innovation jobs run on the detected face' })
+
 export const InnovationResponse = z.object({
   message: z.literal('Service demo request success'),
   ok: z.literal(true),
-  service_data: z.record(z.string(), z.unknown()).describe('the innovation service answer, passed through (no thumbnails)')
+  service_data: z.union([NodefluxJob, FaceOcclusionAttribute])
+    .describe('the innovation job, decoded by Weber into a Nodeflux job envelope (no thumbnails): result[0] is {"ocr_receipt": ...} (service 9) ' +
+      'or {"car_damage_assessment": [...], "total_score", "recommendation"} (service 10); service 11 answers two envelopes')
 }).meta({ id: 'WeberInnovationResponse' })
 
 export const EkycResponse = z.object({
@@ -258,8 +279,10 @@ export const PassiveLivenessRequest = ServiceRequest
 
 // ---- params and query -----------------------------------------------------------------------
 
-export const IdParams = z.object({ id: z.string().describe('service id: an unsigned 32-bit integer') })
-export const SlugParams = z.object({ slug: z.string() })
+/** GET /api/v1/services/:slug and POST /api/v1/services/:id of the real router: one segment, read by method. */
+export const ServiceParams = z.object({
+  id: z.string().describe('GET: the service\'s slug (e.g. car-damage); POST: the service\'s id, an unsigned 32-bit integer (e.g. 10)')
+})
 export const ServiceIdParams = z.object({ service_id: z.string().describe('service id (integer)') })
 export const SessionParams = z.object({ session_id: z.string() })
 export const TypeQuery = z.object({

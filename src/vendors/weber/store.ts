@@ -6,6 +6,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { DB, StoreSpec } from '../../core/db.js'
+import { expiry } from '../../core/vendor/inspect.js'
+import type { StateItem } from '../../core/vendor/module.js'
+import type { WeberSettings } from './schemas.js'
 
 export const storeSpec: StoreSpec = {
   migrations: [{
@@ -76,9 +79,34 @@ export interface NewVisitor {
   company_size: string
 }
 
+/** A visitor as the admin state shows it. */
+export interface VisitorRow extends Visitor { email: string, company: string }
+
+/** A face payment account as the admin state shows it: the balance of its first wallet (0 without one). */
+export interface AccountRow {
+  id: number
+  session_id: string
+  full_name: string
+  raw_phone: string
+  have_twin: number
+  minimum_payment: number
+  is_active: number
+  balance: number
+}
+
 export interface PaymentResult {
   ok: boolean
   balance: number
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * When a session expires: created_at + SESSION_EXPIRATION days (vendor-notes §1.3; calendar days in
+ * Jakarta, which has no DST, are 24 hours).
+ */
+export function sessionExpiresAt (settings: WeberSettings, createdAtMs: number): number {
+  return createdAtMs + settings.session_expiration_days * DAY_MS
 }
 
 function hashPin (salt: string, pin: string): string {
@@ -88,7 +116,7 @@ function hashPin (salt: string, pin: string): string {
 export class WeberStore {
   private readonly s
 
-  constructor (private readonly db: DB) {
+  constructor (private readonly db: DB, readonly settings: WeberSettings) {
     this.s = {
       insertVisitor: db.prepare(`INSERT INTO weber_visitors (namespace, session_id, email, full_name, company, job_title, industry, company_size, created_at_ms)
         VALUES (@namespace, @session_id, @email, @full_name, @company, @job_title, @industry, @company_size, @created_at_ms)`),
@@ -111,7 +139,11 @@ export class WeberStore {
       insertTransaction: db.prepare('INSERT INTO weber_transactions (namespace, account_id, wallet_id, amount, created_at_ms) VALUES (?, ?, ?, ?, ?)'),
       countTransactions: db.prepare('SELECT count(*) FROM weber_transactions WHERE namespace = ? AND account_id = ?').pluck(),
       insertEnrollment: db.prepare('INSERT INTO weber_enrollments (namespace, face_id, face_hash, created_at_ms) VALUES (?, ?, ?, ?)'),
-      enrollments: db.prepare('SELECT face_hash FROM weber_enrollments WHERE namespace = ? AND face_id = ? ORDER BY id').pluck()
+      enrollments: db.prepare('SELECT face_hash FROM weber_enrollments WHERE namespace = ? AND face_id = ? ORDER BY id').pluck(),
+      visitors: db.prepare('SELECT session_id, full_name, email, company, created_at_ms FROM weber_visitors WHERE namespace = ? ORDER BY created_at_ms, rowid'),
+      accounts: db.prepare(`SELECT a.id, a.session_id, a.full_name, a.raw_phone, a.have_twin, a.minimum_payment, a.is_active,
+          COALESCE((SELECT w.balance FROM weber_wallets w WHERE w.namespace = a.namespace AND w.account_id = a.id ORDER BY w.id LIMIT 1), 0) AS balance
+        FROM weber_accounts a WHERE a.namespace = ? ORDER BY a.id`)
     }
   }
 
@@ -230,4 +262,44 @@ export class WeberStore {
   enrolledFaces (ns: string, faceId: string): string[] {
     return this.s.enrollments.all(ns, faceId) as string[]
   }
+
+  // ---- the admin state (read-only)
+
+  visitors (ns: string): VisitorRow[] {
+    return this.s.visitors.all(ns) as VisitorRow[]
+  }
+
+  accounts (ns: string): AccountRow[] {
+    return this.s.accounts.all(ns) as AccountRow[]
+  }
+}
+
+/**
+ * The namespace's live state for the admin API and the dashboard: each visitor with its session's
+ * expiry (SESSION_EXPIRATION on the virtual clock; an expired one stays listed, at 0 seconds), and
+ * each face payment account with its balance. Accounts do not expire; their session does.
+ */
+export function inspect (store: WeberStore, namespace: string, nowMs: number): StateItem[] {
+  const visitors = store.visitors(namespace).map((v): StateItem => ({
+    kind: 'visitor',
+    id: v.session_id,
+    ...expiry(sessionExpiresAt(store.settings, v.created_at_ms), nowMs),
+    fields: { full_name: v.full_name, email: v.email, company: v.company, created_at: new Date(v.created_at_ms).toISOString() }
+  }))
+  const accounts = store.accounts(namespace).map((a): StateItem => ({
+    kind: 'account',
+    id: String(a.id),
+    expires_at: null,
+    remaining_seconds: null,
+    fields: {
+      session_id: a.session_id,
+      full_name: a.full_name,
+      phone: a.raw_phone,
+      balance: a.balance,
+      minimum_payment: a.minimum_payment,
+      have_twin: a.have_twin === 1,
+      active: a.is_active === 1
+    }
+  }))
+  return [...visitors, ...accounts]
 }

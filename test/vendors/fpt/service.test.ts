@@ -624,7 +624,7 @@ t.test('face_search is absent when disabled (the default) and on failures', asyn
 function inspect (flow: Flow, namespace = 'default'): StateItem[] {
   const fn = fpt.store?.inspect
   if (fn === undefined) throw new Error('fpt declares no store.inspect')
-  return fn(flow.store, namespace, flow.nowMs)
+  return fn(flow.store, namespace, flow.nowMs, { callbacks: [] })
 }
 
 t.test('a new session: its session-id, device type, 30 minutes left, the retry limit of its sdk_config', async (t) => {

@@ -287,19 +287,23 @@ t.test('an image the analytic cannot read gives a failed Nodeflux job (ok false)
   }
 })
 
-t.test('innovation services answer their own shapes, without thumbnails', async (t) => {
+t.test('innovation services answer a Nodeflux job envelope (two for face occlusion & attribute), without thumbnails', async (t) => {
   const app = await build(t)
   const session = await visitor(app)
   const img = await dataUri()
-  const receipt = json(await post(app, '/services/9', { session_id: session, data: { images: [img] } }))
-  t.same(Object.keys(receipt), ['message', 'ok', 'service_data'])
-  t.same(Object.keys(receipt.service_data), ['address', 'info', 'item', 'number'])
-  for (const item of receipt.service_data.item) t.equal(item.total, item.price * item.qty)
-  const damage = json(await post(app, '/services/10', { session_id: session, data: { images: [img] } }))
-  t.ok(damage.service_data.detections.length >= 1)
+  for (const [id, type] of [[9, 'OCR_RECEIPT'], [10, 'CAR_DAMAGE_ASSESSMENT']] as const) {
+    const body = json(await post(app, `/services/${id}`, { session_id: session, data: { images: [img] } }))
+    t.same(Object.keys(body), ['message', 'ok', 'service_data'], `service ${id}: no thumbnails`)
+    t.same(Object.keys(body.service_data), ['job', 'message', 'ok'])
+    t.same(Object.keys(body.service_data.job), ['id', 'result'])
+    t.match(body.service_data.job.id, JOB_ID)
+    t.match(body.service_data.job.result, { analytic_type: type, status: 'success' })
+    t.same(Object.keys(body.service_data.job.result), ['analytic_type', 'result', 'status'], 'job.result is a Go map: keys sorted')
+  }
   const occlusion = json(await post(app, '/services/11', { session_id: session, data: { images: [img] } }))
-  t.same(Object.keys(occlusion.service_data), ['face_occlusion', 'face_attribute'])
-  t.equal(occlusion.service_data.face_occlusion.occlusion, false)
+  t.same(Object.keys(occlusion.service_data), ['face_occlusion', 'face_attribute'], 'the struct order')
+  t.match(occlusion.service_data.face_occlusion, { job: { result: { analytic_type: 'FACE_OCCLUSION' } }, ok: true })
+  t.match(occlusion.service_data.face_attribute, { job: { result: { analytic_type: 'FACE_ATTRIBUTE' } }, ok: true })
 })
 
 t.test('face-occlusion-attribute: face detection refuses no face or several faces with 400 and its message', async (t) => {

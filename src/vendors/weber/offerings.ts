@@ -1,7 +1,7 @@
 /**
- * The services catalogue: the real server's 17 seeded rows (vendor-notes §1.6 and the ruling "The
- * services catalogue is the real 17-row catalogue"); the document's examples (ids 1/2/3/6 with other
- * slugs) are illustrations. Ids, types, slugs, names, thumbnails and special instructions are the
+ * What Weber offers, its services catalogue (the error catalogue is errors.ts): the real server's 17
+ * seeded rows (vendor-notes §1.6 and the ruling "The services catalogue is the real 17-row
+ * catalogue"); the document's examples (ids 1/2/3/6 with other slugs) are illustrations. Ids, types, slugs, names, thumbnails and special instructions are the
  * seed's; the marketing descriptions are written for the sandbox (README, divergences).
  *
  * The catalogue never changes, so every answer of GET /api/v1/services (all, and per type) and of

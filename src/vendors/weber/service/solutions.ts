@@ -3,11 +3,11 @@
  * (vendor-notes §1.9). Neither records a visitor activity; neither validates the images (the
  * analytics judge them).
  */
-import type { FastifyRequest } from 'fastify'
-import { goStruct, type GoValue } from './gojson.js'
-import { Upstream, type NodefluxJob } from './nodeflux.js'
-import type { Weber } from './service.js'
+import { goStruct, type GoValue } from '../gojson.js'
+import { Upstream, type NodefluxJob } from '../nodeflux.js'
+import type { WeberCall } from '../schemas.js'
 import { ServiceBody } from './services.js'
+import { checkSession, decide } from './session.js'
 
 const Images = goStruct({ images: '[]string' })
 
@@ -25,10 +25,9 @@ type Answer<T> = { message: 'Service demo request success', ok: true, service_da
  * three jobs in that (struct) order. An upstream failure is 500 with its text (the real server's
  * race between the three error values is not reproduced: Weber rulings).
  */
-export async function ekyc (w: Weber, request: FastifyRequest, body: GoValue<typeof EkycBody>): Promise<Answer<{ face_liveness: NodefluxJob, ocr_ktp: NodefluxJob, face_match: NodefluxJob }>> {
-  w.session(request, body.session_id)
-  const outcome = w.decide(request, body.session_id, body)
-  const upstream = new Upstream(w.ctx, request, outcome)
+export async function ekyc (call: WeberCall, body: GoValue<typeof EkycBody>): Promise<Answer<{ face_liveness: NodefluxJob, ocr_ktp: NodefluxJob, face_match: NodefluxJob }>> {
+  checkSession(call, body.session_id)
+  const upstream = new Upstream(call, decide(call, body.session_id, body))
   const d = body.data
   const faceLiveness = await upstream.faceLiveness(d.face_liveness.images)
   const ocrKtp = await upstream.analytic('ocr-ktp', d.ocr_ktp.images, async () => true)
@@ -44,9 +43,9 @@ export async function ekyc (w: Weber, request: FastifyRequest, body: GoValue<typ
  * Passive liveness: the document's v1 analytic (`live`, `liveness`; Weber rulings), with the
  * request's additional_params (liveness_threshold) passed on to Nodeflux.
  */
-export async function passiveLiveness (w: Weber, request: FastifyRequest, body: GoValue<typeof PassiveLivenessBody>): Promise<Answer<NodefluxJob>> {
-  w.session(request, body.session_id)
-  const outcome = w.decide(request, body.session_id, body)
-  const job = await new Upstream(w.ctx, request, outcome).faceLiveness(body.data.images, body.data.additional_params)
+export async function passiveLiveness (call: WeberCall, body: GoValue<typeof PassiveLivenessBody>): Promise<Answer<NodefluxJob>> {
+  checkSession(call, body.session_id)
+  const upstream = new Upstream(call, decide(call, body.session_id, body))
+  const job = await upstream.faceLiveness(body.data.images, body.data.additional_params)
   return { message: 'Service demo request success', ok: true, service_data: job }
 }

@@ -3,12 +3,12 @@
  * with the real server's rules (vendor-notes §1.3–1.5 and the Weber rulings).
  */
 import { randomUUID } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
-import { serviceById } from './catalogue.js'
-import { catalogue } from './errors.js'
-import { goStruct, type GoValue } from './gojson.js'
-import { PARTNER_SESSION, type Weber } from './service.js'
-import { email, firstFailure, max, min, required } from './validator.js'
+import { catalogue } from '../errors.js'
+import { goStruct, type GoValue } from '../gojson.js'
+import { serviceById } from '../offerings.js'
+import type { WeberCall } from '../schemas.js'
+import { email, firstFailure, max, min, required } from '../validator.js'
+import { checkSession, decide, PARTNER_SESSION } from './session.js'
 
 export const VisitorBody = goStruct({
   email: 'string',
@@ -27,11 +27,13 @@ export const FeedbackBody = goStruct({ session_id: 'string', rating: 'uint', com
 
 type Msg = { message: string, ok: true }
 
+export type VisitorAnswer = { data: Array<{ max_age: number, session_id: string }>, message: string, ok: true }
+
 /**
  * Create a visitor and its session. Validation of the document's era (Weber rulings): the first
  * failing field in struct order; then an address at yopmail.com is refused.
  */
-export function createVisitor (w: Weber, request: FastifyRequest, body: GoValue<typeof VisitorBody>): { data: Array<{ max_age: number, session_id: string }>, message: string, ok: true } {
+export function createVisitor (call: WeberCall, body: GoValue<typeof VisitorBody>): VisitorAnswer {
   const text = [required, min(2), max(255)]
   const failure = firstFailure([
     ['email', body.email, [required, email]],
@@ -44,13 +46,13 @@ export function createVisitor (w: Weber, request: FastifyRequest, body: GoValue<
   if (body.email.includes('@yopmail.com')) throw catalogue.error('email-invalid')
 
   // No session yet: a sequence in a scenario counts the namespace's visitor creations.
-  w.decide(request, '', body)
+  decide(call, '', body)
   const sessionId = randomUUID()
-  w.store.insertVisitor(w.ns(request), { session_id: sessionId, ...body }, w.now(request))
+  call.store.insertVisitor(call.namespace, { session_id: sessionId, ...body }, call.nowMs())
   // A scenario named by the request binds to the new session (CONTRACT.md, control headers).
-  w.ctx.bindSession(request, sessionId)
+  call.bindSession(sessionId)
   return {
-    data: [{ max_age: w.ctx.settings.session_expiration_days * 86400, session_id: sessionId }],
+    data: [{ max_age: call.settings.session_expiration_days * 86400, session_id: sessionId }],
     message: 'Data has been processed successfully',
     ok: true
   }
@@ -61,17 +63,17 @@ export function createVisitor (w: Weber, request: FastifyRequest, body: GoValue<
  * partner services but aml-pep skip the session check, an empty session becoming the seeded partner
  * visitor; the others check the session.
  */
-export function createActivity (w: Weber, request: FastifyRequest, body: GoValue<typeof ActivityBody>): Msg {
+export function createActivity (call: WeberCall, body: GoValue<typeof ActivityBody>): Msg {
   const service = serviceById(body.service_id)
   if (service === undefined) throw catalogue.error('record-not-found')
   let sessionId = body.session_id
   if (service.type === 'solution-partner' && service.slug !== 'aml-pep') {
     if (sessionId === '') sessionId = PARTNER_SESSION
   } else {
-    w.session(request, sessionId)
+    checkSession(call, sessionId)
   }
-  w.decide(request, sessionId, body)
-  w.store.insertActivity(w.ns(request), sessionId, service.id, body.completeness, w.now(request))
+  decide(call, sessionId, body)
+  call.store.insertActivity(call.namespace, sessionId, service.id, body.completeness, call.nowMs())
   return { message: 'Data has been processed successfully', ok: true }
 }
 
@@ -86,18 +88,19 @@ function atoi (s: string): number {
  * so a missing rating with an empty comment gets this message); validator; the visitor's last
  * activity on this service must exist (else 500 "record not found").
  */
-export function createFeedback (w: Weber, request: FastifyRequest, serviceIdParam: string, body: GoValue<typeof FeedbackBody>): Msg {
-  w.session(request, body.session_id)
+export function createFeedback (call: WeberCall, input: { serviceId: string, body: GoValue<typeof FeedbackBody> }): Msg {
+  const { body } = input
+  checkSession(call, body.session_id)
   if (body.rating < 4 && body.comment === '') throw catalogue.error('comment-required')
   const failure = firstFailure([
     ['rating', body.rating, [required, min(1), max(5)]],
     ['comment', body.comment, [max(255)]]
   ])
   if (failure !== undefined) throw catalogue.error('validation', { message: failure })
-  const serviceId = atoi(serviceIdParam)
-  const activity = w.store.lastActivity(w.ns(request), body.session_id, serviceId)
+  const serviceId = atoi(input.serviceId)
+  const activity = call.store.lastActivity(call.namespace, body.session_id, serviceId)
   if (activity === undefined) throw catalogue.error('record-not-found')
-  w.decide(request, body.session_id, body)
-  w.store.insertFeedback(w.ns(request), body.session_id, serviceId, activity, body.rating, body.comment, w.now(request))
+  decide(call, body.session_id, body)
+  call.store.insertFeedback(call.namespace, body.session_id, serviceId, activity, body.rating, body.comment, call.nowMs())
   return { message: 'Feedback submitted!', ok: true }
 }
