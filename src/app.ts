@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { z } from 'zod'
 import { adminPlugin } from './core/admin.js'
+import { collectionLink, collectionsPlugin } from './core/collections.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
 import { SandboxError, sendSandboxError, sendSandboxFault } from './core/errors.js'
@@ -19,7 +20,7 @@ export const vendorIds = registry.map((v) => v.id)
 /** Every vendor's scenario vocabulary (one map for the process: the loader caches parses per map). */
 const scenarioSpecs = new Map<string, VendorScenarioSpec>(registry.map((v) => [v.id, v.scenarios]))
 
-function vendorSettingsSchemas (): Record<string, z.ZodType> {
+export function vendorSettingsSchemas (): Record<string, z.ZodType> {
   return Object.fromEntries(registry.map((v) => [v.id, v.settings]))
 }
 
@@ -45,17 +46,21 @@ export interface BuildOptions extends CoreOptions {
   logger?: FastifyServerOptions['logger']
   /** Check every response against its documented schema (tests). */
   checkResponses?: boolean
+  /** PEM certificate and key: serve HTTPS (--tls-cert, --tls-key). */
+  https?: { cert: string, key: string }
 }
 
 export async function buildApp (config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(opts.https === undefined ? {} : { https: opts.https }),
     logger: opts.logger ?? { level: config.logLevel },
     // Request logs would cost every call; the journal records requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     // Admin and docs only: each vendor scope sets its own limit (the vendor's, not Fastify's 1 MB).
     bodyLimit: 1024 * 1024,
-    forceCloseConnections: true,
+    // Close only idle keep-alive connections: requests in flight finish (the grace period, kit/start.ts).
+    forceCloseConnections: 'idle',
     return503OnClosing: true
   })
   app.setValidatorCompiler(compileValidator)
@@ -69,10 +74,11 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
 
   const rootMounted = config.vendor !== undefined
   await registerOpenApi(app, [
-    ...served.map((v) => ({ id: v.id, title: v.title, description: v.description, prefix: rootMounted ? '' : v.prefix })),
-    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin' }
+    ...served.map((v) => ({ id: v.id, title: v.title, description: v.description + collectionLink(v.id), prefix: rootMounted ? '' : v.prefix })),
+    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.' + collectionLink('admin'), prefix: '/__admin' }
   ], core.version)
 
+  await app.register(collectionsPlugin, { ids: [...served.map((v) => v.id), 'admin'] })
   await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken })
 
   for (const mod of served) mountVendor(app, core, mod, config.settings.vendors[mod.id], rootMounted ? '' : mod.prefix)
