@@ -230,7 +230,7 @@ export async function start (config: Config, opts: StartOptions = {}): Promise<S
   }
   const address = app.server.address() as AddressInfo
   let closing: Promise<void> | undefined
-  const close = async (): Promise<void> => {
+  const close = (): Promise<void> => {
     closing ??= (async () => {
       requests.closing()
       // Past the grace period, connections still busy are cut so that close() always ends.
@@ -241,7 +241,7 @@ export async function start (config: Config, opts: StartOptions = {}): Promise<S
         clearTimeout(timer)
       }
     })()
-    await closing
+    return closing
   }
   return { app, url: urlOf(address, certificate !== undefined), port: address.port, certificate, inFlight: requests.count, close }
 }
