@@ -66,7 +66,7 @@ function checkOptions (options: unknown): SandboxClientOptions & { url: string }
   } catch {
     throw new TypeError(`new SandboxClient: option url: ${JSON.stringify(options.url)} is not a URL (e.g. http://127.0.0.1:4400)`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`new SandboxClient: option url: ${url.href} is not an http(s) URL`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`new SandboxClient: option url: ${JSON.stringify(options.url)} is not an http(s) URL (e.g. http://127.0.0.1:4400)`)
   if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken === '')) {
     throw new TypeError('new SandboxClient: option adminToken: expected a non-empty string')
   }

@@ -127,7 +127,11 @@ export async function waitForEntry (
   try {
     return await search(client, filter, predicate, controller.signal)
   } catch (err) {
-    if (controller.signal.reason === TIMEOUT) return undefined
+    // Once stopped, whatever failed on the way (an aborted socket) is the stop's doing: report the stop.
+    if (controller.signal.aborted) {
+      if (controller.signal.reason === TIMEOUT) return undefined
+      throw controller.signal.reason
+    }
     throw err
   } finally {
     clearTimeout(timer)
