@@ -84,8 +84,14 @@ function typecheck (project: string): void {
   writeFileSync(join(project, 'typecheck.ts'), TYPECHECK)
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
-      types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')]
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules', '@types')]
     },
     files: ['typecheck.ts']
   }))

@@ -28,4 +28,3 @@ if (process.argv[1]?.endsWith('types.ts') === true) {
     process.exit(1)
   })
 }
-

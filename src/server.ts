@@ -66,13 +66,14 @@ export async function main (argv: readonly string[]): Promise<void> {
     }
     throw err
   }
+  // Before the listening line: whoever reads it may signal at once.
+  onSignals(started.close, started.inFlight, config.shutdownGrace)
   const served = config.vendor === undefined ? 'all vendors under their prefixes' : `vendor ${config.vendor} at the root`
   const every = config.host === '0.0.0.0' || config.host === '::' ? `, on every interface (${config.host})` : ''
   say(`ekyc-sandbox listening on ${started.url} (${served}${every}; database ${config.db}; docs ${started.url}/docs)`)
   if (every !== '' && config.adminToken === undefined) {
     complain('warning: listening on every interface without --admin-token: anyone on the network can reset state and read the journal')
   }
-  onSignals(started.close, started.inFlight, config.shutdownGrace)
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

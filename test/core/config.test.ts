@@ -15,19 +15,52 @@ import { command } from '../kit/command.js'
 t.test('defaults are those of CONTRACT.md', async (t) => {
   const f = parseFlags([], {})
   t.same(f, {
-    port: 4400, host: '127.0.0.1', db: '.sandbox/sandbox.db', scenarios: './scenarios', seed: 0, vendor: undefined, apiKeys: undefined,
-    adminToken: undefined, tlsCert: undefined, tlsKey: undefined, config: undefined, logLevel: 'info', shutdownGrace: 5
+    port: 4400,
+    host: '127.0.0.1',
+    db: '.sandbox/sandbox.db',
+    scenarios: './scenarios',
+    seed: 0,
+    vendor: undefined,
+    apiKeys: undefined,
+    adminToken: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
+    config: undefined,
+    logLevel: 'info',
+    shutdownGrace: 5
   })
 })
 
 t.test('every flag has its environment variable, and flags win', async (t) => {
   const env = {
-    PORT: '5000', HOST: '0.0.0.0', SANDBOX_DB: ':memory:', SANDBOX_SCENARIOS: 'x', SANDBOX_SEED: '9', SANDBOX_VENDOR: 'oz', SANDBOX_API_KEYS: 'a, b',
-    SANDBOX_ADMIN_TOKEN: 'tok', SANDBOX_TLS_CERT: 'c.pem', SANDBOX_TLS_KEY: 'k.pem', SANDBOX_CONFIG: 's.yaml', SANDBOX_LOG_LEVEL: 'warn', SANDBOX_SHUTDOWN_GRACE: '0.5'
+    PORT: '5000',
+    HOST: '0.0.0.0',
+    SANDBOX_DB: ':memory:',
+    SANDBOX_SCENARIOS: 'x',
+    SANDBOX_SEED: '9',
+    SANDBOX_VENDOR: 'oz',
+    SANDBOX_API_KEYS: 'a, b',
+    SANDBOX_ADMIN_TOKEN: 'tok',
+    SANDBOX_TLS_CERT: 'c.pem',
+    SANDBOX_TLS_KEY: 'k.pem',
+    SANDBOX_CONFIG: 's.yaml',
+    SANDBOX_LOG_LEVEL: 'warn',
+    SANDBOX_SHUTDOWN_GRACE: '0.5'
   }
   t.same(parseFlags([], env), {
-    port: 5000, host: '0.0.0.0', db: ':memory:', scenarios: 'x', seed: 9, vendor: 'oz', apiKeys: ['a', 'b'], adminToken: 'tok',
-    tlsCert: 'c.pem', tlsKey: 'k.pem', config: 's.yaml', logLevel: 'warn', shutdownGrace: 0.5
+    port: 5000,
+    host: '0.0.0.0',
+    db: ':memory:',
+    scenarios: 'x',
+    seed: 9,
+    vendor: 'oz',
+    apiKeys: ['a', 'b'],
+    adminToken: 'tok',
+    tlsCert: 'c.pem',
+    tlsKey: 'k.pem',
+    config: 's.yaml',
+    logLevel: 'warn',
+    shutdownGrace: 0.5
   })
   t.equal(Object.keys(env).length, FLAGS.length, 'the test covers every flag')
   t.match(parseFlags(['--port', '6000', '--seed=3', '--api-keys', 'k1', '--shutdown-grace', '0'], env), { port: 6000, seed: 3, apiKeys: ['k1'], shutdownGrace: 0 })

@@ -16,10 +16,17 @@ export interface CommandOptions {
   uid?: number
 }
 
+export function plainEnv (): NodeJS.ProcessEnv {
+  return { ...process.env, PORT: '', SANDBOX_DB: '', SANDBOX_SCENARIOS: '' }
+}
+
 export function command (args: string[], opts: CommandOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', ...args], {
-      env: { ...process.env, PORT: '', SANDBOX_DB: '', SANDBOX_SCENARIOS: '' },
+    // Through `env -u NODE_OPTIONS`: the test runner adds NODE_OPTIONS to every child it sees
+    // spawned (an import that writes under .tap/ at exit, which another user may not do); the
+    // command runs as a user would run it.
+    const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, '--import', 'tsx', 'src/server.ts', ...args], {
+      env: plainEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid })
     })

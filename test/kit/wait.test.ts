@@ -11,8 +11,17 @@ import { sseParser, type ServerSentEvent } from '../../src/kit/http.js'
 
 function entry (id: number, operation: string, status = 200): JournalEntry {
   return {
-    id, time: '2026-01-15T09:00:00.000Z', vendor: operation.split('.')[0] as 'fpt', operation, method: 'POST', path: `/fpt/${operation}`, status,
-    scenario: null, duration_ms: 1, request: { headers: {}, query: {}, body: null }, response: { headers: {}, body: null }
+    id,
+    time: '2026-01-15T09:00:00.000Z',
+    vendor: operation.split('.')[0] as 'fpt',
+    operation,
+    method: 'POST',
+    path: `/fpt/${operation}`,
+    status,
+    scenario: null,
+    duration_ms: 1,
+    request: { headers: {}, query: {}, body: null },
+    response: { headers: {}, body: null }
   }
 }
 
