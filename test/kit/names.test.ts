@@ -42,3 +42,22 @@ t.test('testPhoto: the same options give the same bytes; it passes FPT\'s OCR qu
   const live = await app.inject({ method: 'POST', url: '/gtriip/liveness/', ...multipart([{ name: 'image', value: c, filename: 'selfie.jpg', contentType: 'image/jpeg' }], { 'x-api-key': 'k' }) })
   t.match(json(live), { success: true })
 })
+
+t.test('importing the package loads no server code: the static imports of src/kit/index.ts stay in src/kit', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { dirname, relative, resolve } = await import('node:path')
+  const seen = new Set<string>()
+  const visit = (file: string): void => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = readFileSync(file, 'utf8')
+    // Static imports and re-exports only (`import type` is erased); dynamic import() is what loads the server lazily.
+    for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
+      visit(resolve(dirname(file), (m[1] as string).replace(/\.js$/, '.ts')))
+    }
+  }
+  visit(resolve('src/kit/index.ts'))
+  const outside = [...seen].map((f) => relative('src', f)).filter((f) => !f.startsWith('kit/'))
+  t.same(outside, [])
+  t.notOk([...seen].some((f) => f.endsWith('start.ts')), 'start.ts (fastify, the app) is imported dynamically')
+})
