@@ -5,7 +5,7 @@
  */
 import { NotASandboxError, SandboxError, WaitTimeoutError } from './errors.js'
 import { request, type HttpAnswer } from './http.js'
-import { checkNamespace, checkOperation, checkScenarioName, checkVendor, uniqueNamespace } from './names.js'
+import { checkNamespace, checkOperation, checkScenarioName, checkVendor, uniqueNamespace, type VendorId } from './names.js'
 import type {
   ActiveScenario, ActiveScenarios, ControlHeaders, Health, JournalEntry, RequestFilter, RequestsQuery, ResetResult,
   SandboxClientApi, SandboxClientOptions, SandboxClock, ScenarioInfo, WaitOptions
@@ -20,7 +20,7 @@ function isRecord (v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
 
-/** Checks a journal filter (and limit); the error names the method and the field. */
+/** @internal Checks a journal filter (and limit); the error names the method and the field. */
 export function checkFilter (filter: unknown, what: string, allowLimit: boolean): RequestsQuery {
   if (filter === undefined) return {}
   if (!isRecord(filter)) throw new TypeError(`${what}: expected an object like { operation: 'fpt.ocr' }, got ${JSON.stringify(filter)}`)
@@ -47,6 +47,7 @@ export function checkFilter (filter: unknown, what: string, allowLimit: boolean)
   return out
 }
 
+/** @internal */
 export function queryString (q: RequestsQuery): string {
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v))
@@ -153,7 +154,7 @@ export class SandboxClient implements SandboxClientApi {
   }
 
   /** Back to the default outcomes, for every vendor or only `vendor`. */
-  async clearScenario (vendor?: string): Promise<ActiveScenarios> {
+  async clearScenario (vendor?: VendorId): Promise<ActiveScenarios> {
     return await this.call('DELETE', '/scenario', vendor === undefined ? undefined : { vendor: checkVendor(vendor, 'clearScenario(vendor)') })
   }
 
