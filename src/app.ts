@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { z } from 'zod'
 import { adminPlugin } from './core/admin/index.js'
 import { registerBodyGuard } from './core/body-guard.js'
+import { collectionLink, collectionsPlugin } from './core/collections.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
 import { registerDashboard } from './core/dashboard.js'
@@ -31,7 +32,7 @@ export function newParseCache (): ParseCache {
   return new ParseCache(scenarioSpecs)
 }
 
-function vendorSettingsSchemas (): Record<string, z.ZodType> {
+export function vendorSettingsSchemas (): Record<string, z.ZodType> {
   return Object.fromEntries(registry.map((v) => [v.id, v.settings]))
 }
 
@@ -57,6 +58,8 @@ export interface BuildOptions extends CoreOptions {
   logger?: FastifyServerOptions['logger']
   /** Check every response against its documented schema (tests). */
   checkResponses?: boolean
+  /** PEM certificate and key: serve HTTPS (--tls-cert, --tls-key). */
+  https?: { cert: string, key: string }
 }
 
 export async function buildApp (config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -64,13 +67,15 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   /** Filled as the vendors mount (below). */
   const mounted: MountedVendor[] = []
   const app = Fastify({
+    ...(opts.https === undefined ? {} : { https: opts.https }),
     logger: opts.logger ?? { level: config.logLevel },
     // Request logs would cost every call; the journal records requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     // Admin and docs only: each vendor scope sets its own limit (the vendor's, not Fastify's 1 MB).
     bodyLimit: 1024 * 1024,
-    forceCloseConnections: true,
+    // Close only idle keep-alive connections: requests in flight finish (the grace period, kit/start.ts).
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Slow and idle clients (settings: http): no connection is held forever.
     requestTimeout: http.body_timeout_ms + http.headers_timeout_ms,
@@ -96,13 +101,14 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     ...served.map((v) => ({
       id: v.id,
       title: v.title,
-      description: v.description,
+      description: v.description + collectionLink(v.id),
       prefix: rootMounted ? '' : v.prefix,
       decorate: (doc: Record<string, unknown>) => decorateVendorDocument(doc, { scenarios: core.scenarios.list(new Set([v.id])).map((s) => s.name), auth: v.auth })
     })),
-    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.', prefix: '/__admin', decorate: decorateAdminDocument }
+    { id: 'admin', title: 'Sandbox admin API', description: 'Control plane: health, reset, clock, scenarios, request journal.' + collectionLink('admin'), prefix: '/__admin', decorate: decorateAdminDocument }
   ], core.version, () => core.scenarios.library.generation)
 
+  await app.register(collectionsPlugin, { ids: [...served.map((v) => v.id), 'admin'] })
   // Filled as the vendors mount (below): each vendor store's view of a namespace's live state.
   const inspect = new Map<string, Inspector>()
   await app.register(adminPlugin, { prefix: '/__admin', core, vendors: served.map((v) => v.id), adminToken: config.adminToken, inspect })

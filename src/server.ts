@@ -1,44 +1,82 @@
 /**
- * Process entry: configuration (a bad value exits with code 2), the app, listen, graceful close.
+ * The command (`ekyc-sandbox`, `npm start`): flags → start (kit/start.ts) → the listening line;
+ * SIGTERM/SIGINT close gracefully and exit 0, a second signal exits at once. What the operator must
+ * mend (a bad flag, settings file, scenario file, --db, a port in use) is one line per problem on
+ * stderr and exit code 2, without a stack trace. `--help` and `--version` load nothing else.
  */
-import { buildApp, loadConfig } from './app.js'
-import { ConfigError, HELP } from './core/config.js'
-import { ScenarioFileError } from './core/scenarios/loader.js'
+import { readFileSync } from 'node:fs'
+import { commandOf, ConfigError, helpText } from './core/config.js'
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+/**
+ * A closed pipe (`ekyc-sandbox | head -1`, a log collector that went away) makes writes fail with
+ * EPIPE, emitted as an 'error' event that would kill the process: logging must never stop the
+ * sandbox, so these errors are dropped. (pino's own destination drops EPIPE too.)
+ */
+function guardStdio (): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
+}
+
+function say (line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+function complain (message: string): void {
+  for (const line of message.split('\n')) process.stderr.write(`ekyc-sandbox: ${line}\n`)
+}
+
+function onSignals (close: () => Promise<void>, inFlight: () => number, graceSeconds: number): void {
+  let closing = false
+  const handle = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      complain(`second ${signal}: exiting now`)
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
+    closing = true
+    const n = inFlight()
+    say(`ekyc-sandbox: ${signal}: stopping; ${n} request${n === 1 ? '' : 's'} in flight, waiting up to ${graceSeconds} s (a second signal exits at once)`)
+    close().then(() => process.exit(0), (err: unknown) => {
+      complain(`failed to close: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+      process.exit(1)
+    })
+  }
+  process.on('SIGINT', handle)
+  process.on('SIGTERM', handle)
+}
 
 export async function main (argv: readonly string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP + '\n')
-    return
-  }
-  let app
+  guardStdio()
+  const command = commandOf(argv)
+  if (command === 'help') return say(helpText(VERSION))
+  if (command === 'version') return say(VERSION)
+  const [{ loadConfig }, { start }, { ScenarioFileError }] = await Promise.all([
+    import('./app.js'), import('./kit/start.js'), import('./core/scenarios/loader.js')
+  ])
+  let started
+  let config
   try {
-    const config = loadConfig(argv, process.env)
-    app = await buildApp(config)
-    const address = await app.listen({ port: config.port, host: config.host })
-    const url = address.replace('://[::1]', '://localhost')
-    const served = config.vendor === undefined ? 'all vendors under their prefixes' : `vendor ${config.vendor} at the root`
-    process.stdout.write(`ekyc-sandbox listening on ${url} (${served}; database ${config.db}; docs ${url}/docs)\n`)
+    config = loadConfig(argv, process.env)
+    started = await start(config)
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ScenarioFileError) {
-      process.stderr.write(`ekyc-sandbox: ${err.message}\n`)
+      complain(err.message)
       process.exitCode = 2
-      await app?.close()
       return
     }
     throw err
   }
-  let closing = false
-  const close = (signal: string): void => {
-    if (closing) return
-    closing = true
-    app.log.info(`${signal}: closing`)
-    app.close().then(() => process.exit(0), () => process.exit(1))
+  // Before the listening line: whoever reads it may signal at once.
+  onSignals(started.close, started.inFlight, config.shutdownGrace)
+  const served = config.vendor === undefined ? 'all vendors under their prefixes' : `vendor ${config.vendor} at the root`
+  const every = config.host === '0.0.0.0' || config.host === '::' ? `, on every interface (${config.host})` : ''
+  say(`ekyc-sandbox listening on ${started.url} (${served}${every}; database ${config.db}; docs ${started.url}/docs)`)
+  if (every !== '' && config.adminToken === undefined) {
+    complain('warning: listening on every interface without --admin-token: anyone on the network can reset state and read the journal')
   }
-  process.on('SIGINT', () => close('SIGINT'))
-  process.on('SIGTERM', () => close('SIGTERM'))
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`ekyc-sandbox: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  complain(`failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
   process.exit(1)
 })

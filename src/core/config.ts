@@ -1,40 +1,34 @@
 /**
- * The only reader of process arguments and environment (CONTRACT.md, "Start"). Flags win over
- * environment variables; both are zod-validated, and a bad value stops the process with a message
- * naming the flag and exit code 2 (see server.ts).
+ * The only reader of process arguments and environment (CONTRACT.md, "Start"). One table (FLAGS)
+ * is the single source of every flag: parsing (node:util parseArgs), validation (zod), `--help`,
+ * and the README's flags table (scripts/settings-doc.ts writes and checks it). Flags win over
+ * environment variables; a bad value is refused with a message naming the flag or the variable,
+ * and the process exits with code 2 (server.ts).
  *
  * The settings file (`--config`) holds the core's own sections and one section per vendor. Core does
  * not know the vendors: their section schemas are passed in by app.ts from the registry.
  */
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
+import { parseArgs } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 
+/** A refused configuration: every problem found, one line each (each names its flag, variable or field). */
 export class ConfigError extends Error {
-  constructor (message: string) {
-    super(message)
+  readonly problems: readonly string[]
+  constructor (problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems
+    super(list.join('\n'))
     this.name = 'ConfigError'
+    this.problems = list
   }
 }
 
 const list = z.string().transform((s) => s.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
 
-/** One row per flag of CONTRACT.md: flag name, environment variable, schema (with its default). */
-const FLAGS = {
-  port: { env: 'PORT', schema: z.coerce.number().int().min(0).max(65535).default(4400) },
-  host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1') },
-  db: { env: 'SANDBOX_DB', schema: z.string().min(1).default('.sandbox/sandbox.db') },
-  scenarios: { env: 'SANDBOX_SCENARIOS', schema: z.string().min(1).default('./scenarios') },
-  seed: { env: 'SANDBOX_SEED', schema: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(0) },
-  vendor: { env: 'SANDBOX_VENDOR', schema: z.string().min(1).optional() },
-  'api-keys': { env: 'SANDBOX_API_KEYS', schema: list.pipe(z.array(z.string()).min(1, 'needs at least one key')).optional() },
-  'admin-token': { env: 'SANDBOX_ADMIN_TOKEN', schema: z.string().min(1).optional() },
-  config: { env: 'SANDBOX_CONFIG', schema: z.string().min(1).optional() },
-  'log-level': { env: 'SANDBOX_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }
-} as const
-
-type FlagName = keyof typeof FLAGS
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = typeof LOG_LEVELS[number]
 
 export interface Flags {
   port: number
@@ -45,47 +39,123 @@ export interface Flags {
   vendor: string | undefined
   apiKeys: string[] | undefined
   adminToken: string | undefined
+  /** PEM file path, or the PEM text itself. */
+  tlsCert: string | undefined
+  tlsKey: string | undefined
   config: string | undefined
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  logLevel: LogLevel
+  /** Seconds that requests in flight get to finish once a shutdown starts. */
+  shutdownGrace: number
 }
 
-export const HELP = `ekyc-sandbox: emulates five eKYC / face-biometrics vendor APIs on one port.
+export interface FlagSpec {
+  /** `--<flag>` on the command line. */
+  flag: string
+  key: keyof Flags
+  env: string
+  /** Placeholder of the value in help and README (`N`, `PATH`). */
+  value: string
+  /** The default as people read it (README and --help). */
+  default: string
+  /** One line; backquotes mark code (kept in the README, dropped by --help). */
+  meaning: string
+  schema: z.ZodType
+}
 
-Usage: ekyc-sandbox [flags]      (npm start -- [flags])
+/** Every flag: CONTRACT.md's table, then the sandbox's own additions (log level, shutdown grace). */
+export const FLAGS: readonly FlagSpec[] = [
+  { flag: 'port', key: 'port', env: 'PORT', value: 'N', default: '4400', meaning: 'listening port (0: any free port)', schema: z.coerce.number().int().min(0).max(65535).default(4400) },
+  { flag: 'host', key: 'host', env: 'HOST', value: 'H', default: '127.0.0.1', meaning: 'bind address (`0.0.0.0`: every interface, e.g. for phones; set `--admin-token` then)', schema: z.string().min(1).default('127.0.0.1') },
+  { flag: 'db', key: 'db', env: 'SANDBOX_DB', value: 'PATH', default: '.sandbox/sandbox.db', meaning: 'SQLite file (WAL); `:memory:` for a throw-away store', schema: z.string().min(1).default('.sandbox/sandbox.db') },
+  { flag: 'scenarios', key: 'scenarios', env: 'SANDBOX_SCENARIOS', value: 'DIR', default: './scenarios', meaning: 'scenario files, loaded at start and reloaded on change (when the default `./scenarios` does not exist: the shipped ones)', schema: z.string().min(1).default('./scenarios') },
+  { flag: 'seed', key: 'seed', env: 'SANDBOX_SEED', value: 'N', default: '0', meaning: 'seed of all generated data', schema: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(0) },
+  { flag: 'vendor', key: 'vendor', env: 'SANDBOX_VENDOR', value: 'ID', default: '(all)', meaning: 'serve only this vendor, at the root instead of under its prefix', schema: z.string().min(1).optional() },
+  { flag: 'api-keys', key: 'apiKeys', env: 'SANDBOX_API_KEYS', value: 'K1,K2', default: '(any non-empty key)', meaning: 'when set, only these keys/tokens authenticate', schema: list.pipe(z.array(z.string()).min(1, 'needs at least one key')).optional() },
+  { flag: 'admin-token', key: 'adminToken', env: 'SANDBOX_ADMIN_TOKEN', value: 'T', default: '(none)', meaning: 'when set, `/__admin/*` needs `Authorization: Bearer T` (health excepted)', schema: z.string().min(1).optional() },
+  { flag: 'tls-cert', key: 'tlsCert', env: 'SANDBOX_TLS_CERT', value: 'FILE', default: '(none)', meaning: 'PEM certificate (chain), or the PEM text itself: serve HTTPS instead of HTTP on the same port; needs `--tls-key` (`npm run cert` makes one phones can trust)', schema: z.string().min(1).optional() },
+  { flag: 'tls-key', key: 'tlsKey', env: 'SANDBOX_TLS_KEY', value: 'FILE', default: '(none)', meaning: 'PEM private key of `--tls-cert` (file, or the PEM text)', schema: z.string().min(1).optional() },
+  { flag: 'config', key: 'config', env: 'SANDBOX_CONFIG', value: 'FILE', default: '(none)', meaning: 'YAML/JSON vendor settings (lifetimes, retry limits, thresholds, modes, callback allow-list); every key and default: README, "Settings"', schema: z.string().min(1).optional() },
+  { flag: 'log-level', key: 'logLevel', env: 'SANDBOX_LOG_LEVEL', value: 'L', default: 'info', meaning: LOG_LEVELS.join(', '), schema: z.enum(LOG_LEVELS).default('info') },
+  { flag: 'shutdown-grace', key: 'shutdownGrace', env: 'SANDBOX_SHUTDOWN_GRACE', value: 'S', default: '5', meaning: 'on SIGTERM/SIGINT, seconds that requests in flight get to finish before their connections are cut (a second signal exits at once)', schema: z.coerce.number().min(0).max(3600).default(5) }
+]
 
-${Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(12)} env ${f.env}`).join('\n')}
+function wrap (text: string, indent: string, width = 100): string {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) { lines.push(line); line = word } else line = line === '' ? word : `${line} ${word}`
+  }
+  lines.push(line)
+  return lines.map((l) => indent + l).join('\n')
+}
 
-See README.md for every flag's default and the settings file.`
+/** `--help`: every flag with its variable, default and meaning, from FLAGS. */
+export function helpText (version: string): string {
+  const rows = FLAGS.map((f) => `  --${f.flag} ${f.value}  (env ${f.env}; default ${f.default.replace(/^\((.*)\)$/, '$1')})\n${wrap(f.meaning.replaceAll('`', ''), '      ')}`)
+  return `ekyc-sandbox ${version}: emulates five eKYC and face-biometrics vendor APIs (Weber, Gtriip,
+FPT.AI, Riset.ai, Oz API Lite) on one port, for offline development, contract tests and QA.
 
-/** Parse argv (without node and script) and env into validated flags; throws ConfigError. */
+Usage: ekyc-sandbox [flags]          (from a clone: npm start -- [flags])
+
+Each flag can also be set by its environment variable; a flag wins.
+
+${rows.join('\n')}
+  --help, -h
+      print this help and exit
+  --version
+      print the version and exit
+
+The settings file's keys and defaults, the admin API and the scenarios: README.md.`
+}
+
+/** What the command line asks for before any validation: help and version win over everything. */
+export function commandOf (argv: readonly string[]): 'help' | 'version' | 'run' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help'
+  if (argv.includes('--version')) return 'version'
+  return 'run'
+}
+
+/** parseArgs' refusal in the sandbox's words (the same for every Node version). */
+function argvProblem (err: unknown): string {
+  const code = (err as { code?: string }).code
+  const message = (err as Error).message
+  const quoted = /'(-{1,2}[^' <]*)/.exec(message)?.[1] ?? /'([^']*)'/.exec(message)?.[1] ?? ''
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag ${quoted} (see --help)`
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument "${quoted}" (flags start with --; see --help)`
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('ambiguous')
+      ? `flag ${quoted} needs a value (a value starting with "-" is written ${quoted}=-1)`
+      : `flag ${quoted} needs a value`
+  }
+  return message
+}
+
+/** Parse argv (without node and script) and env into validated flags; throws ConfigError with every problem. */
 export function parseFlags (argv: readonly string[], env: NodeJS.ProcessEnv): Flags {
-  const given: Partial<Record<FlagName, string>> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (flags start with --; see --help)`)
-    const eq = arg.indexOf('=')
-    const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)) as FlagName
-    if (!(name in FLAGS)) throw new ConfigError(`unknown flag --${name} (see --help)`)
-    let value: string | undefined
-    if (eq > 0) value = arg.slice(eq + 1)
-    else {
-      value = argv[i + 1]
-      if (value === undefined || value.startsWith('--')) throw new ConfigError(`flag --${name} needs a value`)
-      i++
-    }
-    given[name] = value
+  const options = Object.fromEntries(FLAGS.map((f) => [f.flag, { type: 'string' as const }]))
+  let given: Record<string, string | boolean | undefined>
+  try {
+    given = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, strict: true, allowPositionals: false }).values
+  } catch (err) {
+    throw new ConfigError(argvProblem(err))
   }
   const out: Record<string, unknown> = {}
-  for (const [name, flag] of Object.entries(FLAGS) as Array<[FlagName, (typeof FLAGS)[FlagName]]>) {
-    const fromFlag = given[name]
-    const raw = fromFlag ?? (env[flag.env] === '' ? undefined : env[flag.env])
-    const parsed = (flag.schema as z.ZodType).safeParse(raw)
-    if (!parsed.success) {
-      const source = fromFlag !== undefined ? `--${name}` : `${flag.env} (environment)`
-      throw new ConfigError(`invalid value ${JSON.stringify(raw)} for ${source}: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
+  const problems: string[] = []
+  for (const f of FLAGS) {
+    const fromFlag = given[f.flag] as string | undefined
+    if (fromFlag === '') { problems.push(`flag --${f.flag} needs a value`); continue }
+    const raw = fromFlag ?? (env[f.env] === '' ? undefined : env[f.env])
+    const parsed = f.schema.safeParse(raw)
+    if (parsed.success) out[f.key] = parsed.data
+    else {
+      const source = fromFlag !== undefined ? `--${f.flag}` : `${f.env} (environment)`
+      problems.push(`invalid value ${JSON.stringify(raw)} for ${source}: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
     }
-    out[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = parsed.data
   }
+  if ((out.tlsCert === undefined) !== (out.tlsKey === undefined) && problems.length === 0) {
+    problems.push(out.tlsCert === undefined ? '--tls-key needs --tls-cert (SANDBOX_TLS_CERT) too' : '--tls-cert needs --tls-key (SANDBOX_TLS_KEY) too')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
   return out as unknown as Flags
 }
 
@@ -136,50 +206,56 @@ export interface Settings {
   vendors: Record<string, unknown>
 }
 
-function formatIssues (err: z.ZodError, prefix: string): string {
-  return err.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`).join('; ')
+function issueLines (err: z.ZodError, prefix: string): string[] {
+  return err.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`)
 }
 
 /**
  * Validate a settings object (from the file, or {} for the defaults). `vendorSchemas` maps a vendor id
- * to its section's schema (with defaults). An error names the file and the field.
+ * to its section's schema (with defaults). Every problem is reported at once, one line each naming
+ * the file and the field, so that a file with several mistakes is mended in one go.
  */
 export function parseSettings (raw: unknown, vendorSchemas: Record<string, z.ZodType>, source = 'settings'): Settings {
   if (raw === null || raw === undefined) raw = {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${source}: expected an object at the top level`)
   const obj = raw as Record<string, unknown>
   const coreKeys = Object.keys(CoreSettingsSchema.shape)
+  const problems: string[] = []
   for (const key of Object.keys(obj)) {
     if (!coreKeys.includes(key) && !(key in vendorSchemas)) {
-      throw new ConfigError(`${source}: ${key}: unknown section (expected one of ${[...coreKeys, ...Object.keys(vendorSchemas)].join(', ')})`)
+      problems.push(`${key}: unknown section (expected one of ${[...coreKeys, ...Object.keys(vendorSchemas)].join(', ')})`)
     }
   }
   const coreRaw = Object.fromEntries(coreKeys.filter((k) => k in obj).map((k) => [k, obj[k]]))
   const core = CoreSettingsSchema.safeParse(coreRaw)
-  if (!core.success) throw new ConfigError(`${source}: ${formatIssues(core.error, '')}`)
+  if (!core.success) problems.push(...issueLines(core.error, ''))
   const vendors: Record<string, unknown> = {}
   for (const [id, schema] of Object.entries(vendorSchemas)) {
     const parsed = schema.safeParse(obj[id] ?? {})
-    if (!parsed.success) throw new ConfigError(`${source}: ${formatIssues(parsed.error, id)}`)
-    vendors[id] = parsed.data
+    if (parsed.success) vendors[id] = parsed.data
+    else problems.push(...issueLines(parsed.error, id))
   }
+  if (problems.length > 0 || !core.success) throw new ConfigError(problems.map((p) => `${source}: ${p}`))
   return { core: core.data, vendors }
 }
 
-export function loadSettingsFile (file: string, vendorSchemas: Record<string, z.ZodType>): Settings {
+/** The settings file's content as parsed YAML/JSON, not yet checked; throws ConfigError naming the file. */
+export function readSettingsFile (file: string): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     throw new ConfigError(`settings file ${file}: cannot be read (${(err as Error).message})`)
   }
-  let raw: unknown
   try {
-    raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+    return extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
   } catch (err) {
     throw new ConfigError(`settings file ${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'} (${(err as Error).message})`)
   }
-  return parseSettings(raw, vendorSchemas, `settings file ${file}`)
+}
+
+export function loadSettingsFile (file: string, vendorSchemas: Record<string, z.ZodType>): Settings {
+  return parseSettings(readSettingsFile(file), vendorSchemas, `settings file ${file}`)
 }
 
 /** Everything the sandbox needs to start. */
