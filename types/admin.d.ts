@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every namespace that holds state (rows, journal entries, a clock offset, an active scenario), sorted; "default" always */
+        get: operations["admin.namespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/requests": {
         parameters: {
             query?: never;
@@ -85,6 +102,31 @@ export interface paths {
         post?: never;
         /** Clear the namespace's journal */
         delete: operations["admin.requestsClear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The namespace's journal, live: one server-sent event per new entry
+         * @description Server-sent events (text/event-stream) for the namespace, with the same filters as GET /requests:
+         *     - `ready`: once, when the stream is subscribed; data `{"namespace"}`. Entries answered after it are delivered.
+         *     - `request`: a new journal entry matching the filters, as soon as it is written; data: the entry exactly as GET /requests returns it (SandboxJournalEntry), event id = entry id.
+         *     - `cleared`: the namespace's journal was cleared (DELETE /requests) or the namespace reset; data `{"namespace"}`.
+         *     - a comment line (`: heartbeat`) every 15 seconds keeps proxies from closing the stream.
+         *     EventSource cannot send headers: give the namespace as the `namespace` query parameter (with --admin-token, read the stream with fetch to send Authorization).
+         */
+        get: operations["admin.requestsStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -160,6 +202,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The namespace's live state per vendor, on its virtual clock: FPT sessions, Weber visitors and accounts, Riset tokens, Oz callbacks in flight */
+        get: operations["admin.state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -180,23 +239,71 @@ export interface components {
         };
         SandboxJournalEntry: {
             duration_ms: number;
+            /** @description the scenario fault applied to the response (latency, status, drop, empty, malformed), or null */
+            fault: {
+                /**
+                 * @description close the connection without an answer
+                 * @enum {boolean}
+                 */
+                drop?: true;
+                /**
+                 * @description answer with an empty body
+                 * @enum {boolean}
+                 */
+                empty?: true;
+                /** @description added latency before the response: fixed, or random in [min, max] */
+                latency_ms?: number | {
+                    max: number;
+                    min: number;
+                };
+                /**
+                 * @description answer with the body cut in half (invalid JSON)
+                 * @enum {boolean}
+                 */
+                malformed?: true;
+                /** @description HTTP status put on the response instead of its own */
+                status?: number;
+            } | null;
             id: number;
             method: string;
             operation: string | null;
             path: string;
+            /** @description headers (credentials redacted), query, body (binary payloads as {bytes, sha256}) */
             request: unknown;
+            /** @description headers, body */
             response: unknown;
             scenario: string | null;
             /** @description 0 when the connection was dropped (fault) or a callback failed to connect */
             status: number;
             time: string;
+            /**
+             * @description a body was cut to keep the entry within journal.max_entry_bytes
+             * @enum {boolean}
+             */
+            truncated?: true;
             vendor: string;
         };
         SandboxScenario: {
             description: string;
             file: string;
             name: string;
+            /** @description the rules as loaded (defaults filled in) */
+            rules: {
+                [key: string]: unknown;
+            }[];
             vendor: string;
+        };
+        SandboxStateItem: {
+            /** @description ISO-8601 on the namespace clock; null: does not expire */
+            expires_at: string | null;
+            fields: {
+                [key: string]: (string | number | boolean) | null;
+            };
+            id: string;
+            /** @description session, visitor, account, token, callback, ... */
+            kind: string;
+            /** @description seconds left (0 once expired); null: does not expire */
+            remaining_seconds: number | null;
         };
     };
     responses: never;
@@ -219,7 +326,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The namespace's virtual time */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -228,7 +335,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxClock"];
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -237,7 +344,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -267,7 +374,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Move the namespace's clock forward; expiry and TTLs follow it */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -276,7 +383,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxClock"];
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -285,8 +392,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -308,7 +424,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Offset back to 0 */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -317,7 +433,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxClock"];
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -326,8 +442,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -346,18 +471,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Ready check */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
+                        /**
+                         * @description degraded: the server answers, but the database does not take writes (see store)
+                         * @enum {string}
+                         */
+                        status: "ok" | "degraded";
+                        /** @description whether state writes succeed; while they fail, vendor routes that write answer their server error */
+                        store: {
+                            error?: string;
+                            since?: string;
+                            writable: boolean;
+                        };
                         vendors: string[];
                         version: string;
                     };
+                };
+            };
+        };
+    };
+    "admin.namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every namespace that holds state (rows, journal entries, a clock offset, an active scenario), sorted; "default" always */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        namespaces: {
+                            /** @description active scenario per vendor */
+                            active: {
+                                [key: string]: string;
+                            };
+                            /** @description journal entries kept */
+                            journal: number;
+                            name: string;
+                            offset_ms: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
         };
@@ -381,7 +555,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The request journal, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -389,10 +563,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         requests: components["schemas"]["SandboxJournalEntry"][];
+                        /** @description true when older matching entries were left out to keep the answer under 32 MiB of body text */
+                        truncated: boolean;
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -401,7 +577,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -424,7 +600,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Clear the namespace's journal */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -435,7 +611,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -444,7 +620,56 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+        };
+    };
+    "admin.requestsStream": {
+        parameters: {
+            query?: {
+                /** @description the namespace, for clients that cannot set X-Sandbox-Namespace (EventSource); the header wins */
+                namespace?: string;
+                /** @description operationId, e.g. gtriip.liveness */
+                operation?: string;
+                scenario?: string;
+                status?: number;
+                vendor?: string;
+            };
+            header?: {
+                /** @description state namespace (default "default") */
+                "x-sandbox-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an endless text/event-stream: ready, then request and cleared events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -465,15 +690,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     all?: boolean;
-                } | null;
+                };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Drop the namespace's state (or every namespace's with {"all":true}) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -486,7 +711,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -495,8 +720,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -518,7 +752,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The namespace's active scenario per vendor */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -532,7 +766,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -541,7 +775,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -570,7 +804,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Make a scenario the namespace's active one for its vendor */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -583,7 +817,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -592,7 +826,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -601,8 +835,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: no scenario of that name is loaded (unknown-scenario). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -622,15 +865,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     vendor?: string;
-                } | null;
+                };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Back to the default outcomes (only one vendor with {"vendor":V}) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -644,7 +887,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -653,8 +896,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -673,13 +925,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Every loaded scenario */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SandboxScenario"][];
+                };
+            };
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
         };
@@ -693,7 +954,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Reload the scenario files now (they are also watched); broken files keep their last good version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -706,6 +967,62 @@ export interface operations {
                         }[];
                         loaded: number;
                     };
+                };
+            };
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+        };
+    };
+    "admin.state": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description state namespace (default "default") */
+                "x-sandbox-namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The namespace's live state per vendor, on its virtual clock: FPT sessions, Weber visitors and accounts, Riset tokens, Oz callbacks in flight */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        namespace: string;
+                        now: string;
+                        vendors: {
+                            [key: string]: components["schemas"]["SandboxStateItem"][];
+                        };
+                    };
+                };
+            };
+            /** @description The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
         };

@@ -159,9 +159,22 @@ export interface components {
             errorMessage: string;
             total_data: unknown[];
         };
+        /** @description The sandbox's own error, never a vendor answer; its code is also in the x-sandbox-error header. */
+        SandboxError: {
+            sandbox_error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+        SandboxNamespace: string;
+        /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+        SandboxScenario: "fpt/face-match-borderline" | "fpt/init-400-device-type" | "fpt/init-401-api-key" | "fpt/init-500-internal-error" | "fpt/liveness-301-spoof" | "fpt/liveness-302-deepfake" | "fpt/liveness-303-face-not-matching" | "fpt/liveness-400-ocr-not-complete" | "fpt/liveness-401-api-key" | "fpt/liveness-403-session-expired" | "fpt/liveness-406-bad-face-quality" | "fpt/liveness-407-no-face-in-document" | "fpt/liveness-408-multiple-faces" | "fpt/liveness-409-invalid-upload" | "fpt/liveness-410-no-face" | "fpt/liveness-411-face-too-small" | "fpt/liveness-412-face-blurry" | "fpt/liveness-413-video-like-image" | "fpt/liveness-422-no-frontal-face" | "fpt/liveness-423-face-out-of-frame" | "fpt/liveness-always-fails" | "fpt/liveness-fails-4-times-then-passes" | "fpt/liveness-fails-twice-then-passes" | "fpt/liveness-gateway-504" | "fpt/liveness-need-to-review" | "fpt/ocr-1-invalid-parameters" | "fpt/ocr-3-document-not-found" | "fpt/ocr-400-api-key" | "fpt/ocr-400-country-code" | "fpt/ocr-400-document-type-invalid" | "fpt/ocr-400-document-type-missing" | "fpt/ocr-400-uuid" | "fpt/ocr-403-session-expired" | "fpt/ocr-7-invalid-image" | "fpt/ocr-connection-dropped" | "fpt/ocr-E-1-cannot-do-postcheck" | "fpt/ocr-E01-blank-field" | "fpt/ocr-E02-id-format" | "fpt/ocr-E03-dob-format" | "fpt/ocr-E04-dob-in-future" | "fpt/ocr-E05-under-14" | "fpt/ocr-E06-nationality" | "fpt/ocr-E07-dob-year-vs-id" | "fpt/ocr-E08-gender-code" | "fpt/ocr-E09-doe-format" | "fpt/ocr-E10-id-card-expired" | "fpt/ocr-E101-front-first" | "fpt/ocr-E102-document-type-not-supported" | "fpt/ocr-E103-rear-document" | "fpt/ocr-E11-doe-cannot-be-no-expiry" | "fpt/ocr-E110-wrong-side" | "fpt/ocr-E12-doi-format" | "fpt/ocr-E13-doi-in-future" | "fpt/ocr-E15-sides-of-different-types" | "fpt/ocr-E16-blank-front-field" | "fpt/ocr-E17-issued-under-14" | "fpt/ocr-E18-doe-doi-plus-15" | "fpt/ocr-E19-doe-at-25" | "fpt/ocr-E20-doe-at-40" | "fpt/ocr-E21-doe-at-60" | "fpt/ocr-E22-doe-should-be-no-expiry" | "fpt/ocr-E23-passport-expired" | "fpt/ocr-E24-passport-number-format" | "fpt/ocr-E25-name-format" | "fpt/ocr-E30-not-same-card" | "fpt/ocr-E32-type-vs-issue-date" | "fpt/ocr-FC01-photocopy" | "fpt/ocr-FC02-lcd-recapture" | "fpt/ocr-FC03-edited" | "fpt/ocr-FC04-cornered" | "fpt/ocr-FC05-missing-face" | "fpt/ocr-FC06-missing-qrcode" | "fpt/ocr-FC07-missing-mrz" | "fpt/ocr-QC01-low-resolution" | "fpt/ocr-QC02-bright-spots" | "fpt/ocr-QC03-blurry" | "fpt/ocr-QC04-bad-luminance" | "fpt/retry-limit-1" | "fpt/retry-limit-3" | "fpt/slow";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -182,6 +195,10 @@ export interface operations {
                 lang?: "en" | "vi";
                 /** @description session-id from POST /session/init. Missing: "uuid must be provided"; expired: 403 "Session expired" */
                 "session-id": string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -190,18 +207,15 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /**
-                     * Format: binary
-                     * @description Selfie image (JPEG or PNG); several frames may be sent
-                     */
-                    selfies: string;
+                    /** @description 1 to 5 selfie files (the max_selfies setting), each a part named selfies; several frames of the face may be sent. None, more, or one that is not a readable JPEG or PNG: 409 Invalid upload image */
+                    selfies: string[];
                     /** @description hash string generated by the mobile SDK (not checked) */
                     selfies_hash?: string;
                 };
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of the attempt: code "200" when liveness and face match pass (the session is then complete), else a result code of the table (301, 302, 303, 406-413, 422, 423), each counted as an attempt (409 for a body over 32 MB, refused before it is read, is not); is_complete_session is true once the retry limit is used up. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -210,16 +224,16 @@ export interface operations {
                     "application/json": components["schemas"]["FptLivenessResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Refused, not an attempt (code 400): "OCR must be completed before liveness", "device type must be provided", "uuid must be provided" or "country code value is invalid". Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FptLivenessResponse"];
+                    "application/json": components["schemas"]["FptLivenessResponse"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 401 "get api key info failed": the api key is missing or refused; not an attempt. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -228,7 +242,7 @@ export interface operations {
                     "application/json": components["schemas"]["FptLivenessResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description 403 "Session expired": the session is past its lifetime (counted from init), ended by a pass or the retry limit, or unknown; is_complete_session is true. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -237,7 +251,7 @@ export interface operations {
                     "application/json": components["schemas"]["FptLivenessResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 "Internal Server Error". */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -245,6 +259,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FptLivenessResponse"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -264,6 +285,10 @@ export interface operations {
                 "session-id": string;
                 /** @description one side per request (front first); without it, both sides in one request (idr, dlr) */
                 "side-type"?: "front" | "back";
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -277,7 +302,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description errorCode "0" with the fields read in data (after the back: front and back fields), or an error with empty data: the general table (400 api-key, device-type, document-type, uuid, country code), E101, E102, E103, E110, image quality QC01-QC04, forgery FC01-FC07, post-check E-1 and E01-E32. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -286,16 +311,16 @@ export interface operations {
                     "application/json": components["schemas"]["FptOcrResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description Input-file errors: 1 "Invalid Parameters or Values", 3 "Unable to find the selected document in the image", 7 "Invalid image file". Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FptOcrResponse"];
+                    "application/json": components["schemas"]["FptOcrResponse"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 403 "Session expired": the session is past its lifetime (counted from init), ended, or unknown. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -304,7 +329,7 @@ export interface operations {
                     "application/json": components["schemas"]["FptOcrResponse"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 "Internal Server Error". */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -312,6 +337,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FptOcrResponse"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -325,13 +357,17 @@ export interface operations {
                 client_uuid?: string;
                 /** @description android, ios, web-sdk or api */
                 "device-type": "android" | "ios" | "web-sdk" | "api";
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Session created: code "200", message "success", the session-id (valid 30 minutes from now) and the SDK configuration of the device type; sdk_config.limit is the liveness retry limit. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -340,16 +376,16 @@ export interface operations {
                     "application/json": components["schemas"]["FptInitSuccess"];
                 };
             };
-            /** @description Default Response */
+            /** @description 400 "device type must be provided": device-type is missing or not android, ios, web-sdk or api. Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FptCodeMessage"];
+                    "application/json": components["schemas"]["FptCodeMessage"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 401 "get api key info failed": the api key is missing or refused (checked before device-type). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -358,7 +394,7 @@ export interface operations {
                     "application/json": components["schemas"]["FptCodeMessage"];
                 };
             };
-            /** @description Default Response */
+            /** @description 413 "Request Entity Too Large": a body over 32 MB (the document is silent; our answer). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -367,7 +403,7 @@ export interface operations {
                     "application/json": components["schemas"]["FptCodeMessage"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 "Internal Server Error". */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -375,6 +411,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FptCodeMessage"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -48,9 +48,22 @@ export interface components {
             /** @enum {boolean} */
             success: true;
         };
+        /** @description The sandbox's own error, never a vendor answer; its code is also in the x-sandbox-error header. */
+        SandboxError: {
+            sandbox_error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+        SandboxNamespace: string;
+        /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+        SandboxScenario: "gtriip/001-api-key-rejected" | "gtriip/002-unreadable-image" | "gtriip/003-image-too-large" | "gtriip/004-bad-request-format" | "gtriip/005-internal-error" | "gtriip/051-no-face" | "gtriip/052-face-mask" | "gtriip/connection-dropped" | "gtriip/empty-response" | "gtriip/gateway-502" | "gtriip/live-borderline" | "gtriip/malformed-body" | "gtriip/slow" | "gtriip/spoof" | "gtriip/spoof-printed-photo" | "gtriip/spoof-then-live";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -63,38 +76,31 @@ export interface operations {
             header: {
                 /** @description Your API key (vendor Readme: header x-api-key). Missing or wrong: error 001. */
                 "x-api-key": string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
         };
-        /** @description Provide one of image or image_bytes */
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * Format: binary
-                     * @description The selfie as a file (multipart/form-data). Wins when image_bytes is sent too.
-                     */
-                    image?: string;
-                    /** @description The selfie, base64-encoded (a data: prefix is tolerated). Form field, multipart text part, or JSON. */
-                    image_bytes?: string;
+                    /** @description The selfie, base64-encoded (plain base64, no data: prefix). */
+                    image_bytes: string;
                 };
                 "application/x-www-form-urlencoded": {
-                    /**
-                     * Format: binary
-                     * @description The selfie as a file (multipart/form-data). Wins when image_bytes is sent too.
-                     */
-                    image?: string;
-                    /** @description The selfie, base64-encoded (a data: prefix is tolerated). Form field, multipart text part, or JSON. */
-                    image_bytes?: string;
+                    /** @description The selfie, base64-encoded (plain base64, no data: prefix). */
+                    image_bytes: string;
                 };
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description The selfie as a file (multipart/form-data). Wins when image_bytes is sent too.
+                     * @description The selfie as a file. Wins when image_bytes is sent too.
                      */
                     image?: string;
-                    /** @description The selfie, base64-encoded (a data: prefix is tolerated). Form field, multipart text part, or JSON. */
+                    /** @description The selfie, base64-encoded (plain base64, no data: prefix). */
                     image_bytes?: string;
                 };
             };
@@ -109,13 +115,13 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipLivenessSuccess"];
                 };
             };
-            /** @description Default Response */
+            /** @description Default Response Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GtriipError"];
+                    "application/json": components["schemas"]["GtriipError"] | components["schemas"]["SandboxError"];
                 };
             };
             /** @description Default Response */
@@ -144,6 +150,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GtriipError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

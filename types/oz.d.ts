@@ -404,15 +404,12 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        OzDetectRequestInput: string | {
-            /**
-             * Format: binary
-             * @description A media file (JPEG/PNG image, MP4 video, or a zip archive of images); any part name but payload, each unique.
-             */
-            media_key1: string;
-            /** @description JSON text */
-            payload: components["schemas"]["OzDetectPayloadInput"];
-        };
+        OzDetectRequestInput: string | ({
+            /** @description JSON text (optional): analyses, meta_data, tags, resolution_endpoint */
+            payload?: components["schemas"]["OzDetectPayloadInput"];
+        } & {
+            [key: string]: string;
+        });
         OzDetectResult: {
             /** @description false when the attack score is above the threshold */
             passed: boolean;
@@ -599,9 +596,22 @@ export interface components {
             /** @description TFSS version number */
             tfss: string;
         };
+        /** @description The sandbox's own error, never a vendor answer; its code is also in the x-sandbox-error header. */
+        SandboxError: {
+            sandbox_error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+        SandboxNamespace: string;
+        /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+        SandboxScenario: "oz/1n-document-example" | "oz/BPE-001001-internal-error" | "oz/BPE-001002-tfss-error" | "oz/BPE-002001-invalid-content-type" | "oz/BPE-002002-invalid-method" | "oz/BPE-002003-unreadable-sample" | "oz/BPE-002004-unreadable-template" | "oz/BPE-002005-invalid-part-content-type" | "oz/BPE-003001-template-not-retrieved" | "oz/BPE-003002-no-face" | "oz/BPE-003003-several-faces" | "oz/compare-by-content" | "oz/connection-dropped" | "oz/faces-do-not-match" | "oz/gateway-502" | "oz/health-inoperative" | "oz/LDE-001001-internal-error" | "oz/LDE-001002-tfss-error" | "oz/LDE-002001-invalid-content-type" | "oz/LDE-002002-invalid-method" | "oz/LDE-002004-unreadable-sample" | "oz/LDE-002005-invalid-part-content-type" | "oz/match-borderline" | "oz/operator-required" | "oz/slow" | "oz/spoof" | "oz/spoof-score-0.6" | "oz/spoof-then-live";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -614,6 +624,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -626,7 +640,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description An image body: {passed, score}, score being the probability of an attack (passed is false when it is above the threshold). A multipart body: the folder document, with its media, one QUALITY analysis per requested analysis with the confidence_spoofing of each media, and each resolution (DECLINED when a score is higher than threshold_spoofing, else SUCCESS). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -635,16 +649,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzDetectResult"] | components["schemas"]["OzFolder"];
                 };
             };
-            /** @description Default Response */
+            /** @description The liveness processor's error, as {"code", "message"}: LDE-002001 (Invalid Content-Type of HTTP request), LDE-002002 (Invalid HTTP request method), LDE-002004 (Failed to extract the biometric sample), LDE-002005 (Invalid Content-Type of the multiparted HTTP request part), LDE-001002 (TFSS error. Call the Liveness health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The liveness processor's error, as {"code", "message"}: LDE-001001 (Liveness detection processor internal error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -653,18 +667,30 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "oz.liveness_health": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The liveness processor status: 0 – the liveness processor is working correctly; 3 – the liveness processor is inoperative. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -673,16 +699,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzHealth"];
                 };
             };
-            /** @description Default Response */
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The liveness processor's error, as {"code", "message"}: LDE-001001 (Liveness detection processor internal error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -690,6 +716,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -699,6 +732,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -709,7 +746,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of comparing two templates: score, and decision, the recommended solution based on the score (approved: the faces match; operator_required: additional operator verification is required; declined: the faces don't match). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -718,16 +755,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzCompareResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002004 (Failed to read the biometric template), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -735,6 +772,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -744,6 +788,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -754,7 +802,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of the 1:N comparison: a list of N comparison results, the Nth for the main and Nth templates, each with the filename of its part, score and decision. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -763,16 +811,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzCompareNResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002004 (Failed to read the biometric template), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -780,6 +828,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -789,6 +844,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -810,16 +869,16 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002003 (Failed to read the biometric sample), BPE-003001 (Failed to retrieve the biometric template), BPE-003002 (The biometric sample is missing face), BPE-003003 (More than one person is present on the biometric sample), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -827,6 +886,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -836,6 +902,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -846,7 +916,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of comparing the two extracted templates: score, and decision, the recommended solution based on the score (approved: the faces match; operator_required: additional operator verification is required; declined: the faces don't match). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -855,16 +925,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzCompareResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002003 (Failed to read the biometric sample), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-003001 (Failed to retrieve the biometric template), BPE-003002 (The biometric sample is missing face), BPE-003003 (More than one person is present on the biometric sample), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -872,6 +942,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -881,6 +958,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -891,7 +972,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of the 1:N comparison: a list of N comparison results, the Nth for the main and Nth images, each with the filename of its part, score and decision. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -900,16 +981,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzCompareNResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002003 (Failed to read the biometric sample), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-003001 (Failed to retrieve the biometric template), BPE-003002 (The biometric sample is missing face), BPE-003003 (More than one person is present on the biometric sample), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -918,18 +999,30 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "oz.health": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The biometric processor status: 0 – the biometric processor is working correctly; 3 – the biometric processor is inoperative. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -938,16 +1031,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzHealth"];
                 };
             };
-            /** @description Default Response */
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -955,6 +1048,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -964,6 +1064,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -983,16 +1087,16 @@ export interface operations {
                     "multipart/form-data": components["schemas"]["OzVerifyResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002003 (Failed to read the biometric sample), BPE-002004 (Failed to read the biometric template), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-003001 (Failed to retrieve the biometric template), BPE-003002 (The biometric sample is missing face), BPE-003003 (More than one person is present on the biometric sample), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1000,6 +1104,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1009,6 +1120,10 @@ export interface operations {
             header?: {
                 /** @description `base64`: bodies and parts are base64 text, and templates and parts come back in base64 (oz-api-lite.md, since 1.1.0) */
                 "content-transfer-encoding"?: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -1019,7 +1134,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The result of the 1:N comparison: a list of N comparison results, the Nth for the template derived from the main image and the Nth template, each with the filename of its part, score and decision. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1028,16 +1143,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzCompareNResult"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-002001 (Invalid Content-Type of HTTP request), BPE-002002 (Invalid HTTP request method), BPE-002003 (Failed to read the biometric sample), BPE-002004 (Failed to read the biometric template), BPE-002005 (Invalid Content-Type of the multiparted HTTP request part), BPE-003001 (Failed to retrieve the biometric template), BPE-003002 (The biometric sample is missing face), BPE-003003 (More than one person is present on the biometric sample), BPE-001002 (TFSS error. Call the biometry health method.) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1046,18 +1161,30 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "oz.version": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The versions of the components: core, the API Lite core version number; tfss, the TFSS version number; models, each model's name and version number. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,16 +1193,16 @@ export interface operations {
                     "application/json": components["schemas"]["OzVersion"];
                 };
             };
-            /** @description Default Response */
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OzError"];
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1083,6 +1210,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OzError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -129,7 +129,7 @@ export interface components {
             face_parameters: ("left" | "right" | "up" | "down" | "front" | "eyes open" | "eyes closed" | "mouth open" | "mouth closed" | "face left" | "face right" | "face up" | "face down" | "face front")[];
             /** @description Unique FaceGallery identifier, optional but recommended (paired with user_id); at most 120 characters */
             facegallery_id?: string;
-            /** @description Base64 encoded JPG or PNG images; same number as face_parameters */
+            /** @description Base64 encoded JPG or PNG images, plain (a data: URI is 490); same number as face_parameters */
             images: string[];
             /**
              * @description Whether to do spoof detection (default true); without it the spoof fields are left out
@@ -158,9 +158,22 @@ export interface components {
             /** @enum {string} */
             status_message: "Success";
         };
+        /** @description The sandbox's own error, never a vendor answer; its code is also in the x-sandbox-error header. */
+        SandboxError: {
+            sandbox_error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+        SandboxNamespace: string;
+        /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+        SandboxScenario: "riset/400-request-malformed" | "riset/401-accesstoken-expired-once" | "riset/401-accesstoken-not-authorized" | "riset/401-token-client-refused" | "riset/403-requested-resource-denied" | "riset/411-face-not-verified" | "riset/412-face-not-detected" | "riset/413-face-too-small" | "riset/415-user-id-not-found" | "riset/416-facegallery-id-not-found" | "riset/451-image-is-null" | "riset/490-cannot-decode-image-base64" | "riset/491-image-type-not-recognized" | "riset/493-image-error" | "riset/500-server-error" | "riset/connection-dropped" | "riset/face-not-verified" | "riset/masked-face" | "riset/slow" | "riset/spoof-all" | "riset/spoof-image-1" | "riset/spoof-image-2" | "riset/spoof-then-real" | "riset/vendor-example" | "riset/wrong-pose-all" | "riset/wrong-pose-image-1" | "riset/wrong-pose-image-2";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -173,6 +186,10 @@ export interface operations {
             header: {
                 /** @description The oauth Accesstoken from POST /oauth/client/token, raw (no "Bearer"). Missing, revoked or refused: status 401. */
                 accesstoken: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -183,7 +200,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description 200 Success: "liveness" describes if the requested images are considered alive ("passed" or "failed"); "results" contains detailed info for each requested image */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -192,16 +209,16 @@ export interface operations {
                     "application/json": components["schemas"]["RisetVerifyFaceLivenessSuccess"];
                 };
             };
-            /** @description Default Response */
+            /** @description 400 Request malformed Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RisetError"];
+                    "application/json": components["schemas"]["RisetError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 401 Accesstoken not authorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -210,7 +227,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 403 Requested resource denied */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -219,7 +236,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 411 Face not verified or unregistered */
             411: {
                 headers: {
                     [name: string]: unknown;
@@ -228,7 +245,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 412 Face not detected */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -237,7 +254,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 413 Face too small */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -246,7 +263,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 415 user_id not found */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -255,7 +272,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 416 facegallery_id not found */
             416: {
                 headers: {
                     [name: string]: unknown;
@@ -264,7 +281,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 451 image is null */
             451: {
                 headers: {
                     [name: string]: unknown;
@@ -273,7 +290,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 452 user_id is null */
             452: {
                 headers: {
                     [name: string]: unknown;
@@ -282,7 +299,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 453 user_name is null */
             453: {
                 headers: {
                     [name: string]: unknown;
@@ -291,7 +308,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 454 facegallery_id is null */
             454: {
                 headers: {
                     [name: string]: unknown;
@@ -300,7 +317,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 455 target_image is null */
             455: {
                 headers: {
                     [name: string]: unknown;
@@ -309,7 +326,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 456 source_image is null */
             456: {
                 headers: {
                     [name: string]: unknown;
@@ -318,7 +335,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 490 Cannot decode image base64 */
             490: {
                 headers: {
                     [name: string]: unknown;
@@ -327,7 +344,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 491 image type not recognized */
             491: {
                 headers: {
                     [name: string]: unknown;
@@ -336,7 +353,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 492 Cannot decode target_image base64 */
             492: {
                 headers: {
                     [name: string]: unknown;
@@ -345,7 +362,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 493 image error */
             493: {
                 headers: {
                     [name: string]: unknown;
@@ -354,7 +371,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 494 Cannot decode source_image base64 */
             494: {
                 headers: {
                     [name: string]: unknown;
@@ -363,7 +380,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 495 source_image type not recognized */
             495: {
                 headers: {
                     [name: string]: unknown;
@@ -372,7 +389,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 Server error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -381,12 +398,24 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "riset.clientToken": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -397,7 +426,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description A new Accesstoken, issued on every call */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -406,16 +435,16 @@ export interface operations {
                     "application/json": components["schemas"]["RisetAccessToken"];
                 };
             };
-            /** @description Default Response */
+            /** @description 400 Request malformed Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RisetError"];
+                    "application/json": components["schemas"]["RisetError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 401 Accesstoken not authorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -424,7 +453,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 403 Requested resource denied */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -433,7 +462,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 411 Face not verified or unregistered */
             411: {
                 headers: {
                     [name: string]: unknown;
@@ -442,7 +471,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 412 Face not detected */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -451,7 +480,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 413 Face too small */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -460,7 +489,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 415 user_id not found */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -469,7 +498,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 416 facegallery_id not found */
             416: {
                 headers: {
                     [name: string]: unknown;
@@ -478,7 +507,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 451 image is null */
             451: {
                 headers: {
                     [name: string]: unknown;
@@ -487,7 +516,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 452 user_id is null */
             452: {
                 headers: {
                     [name: string]: unknown;
@@ -496,7 +525,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 453 user_name is null */
             453: {
                 headers: {
                     [name: string]: unknown;
@@ -505,7 +534,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 454 facegallery_id is null */
             454: {
                 headers: {
                     [name: string]: unknown;
@@ -514,7 +543,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 455 target_image is null */
             455: {
                 headers: {
                     [name: string]: unknown;
@@ -523,7 +552,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 456 source_image is null */
             456: {
                 headers: {
                     [name: string]: unknown;
@@ -532,7 +561,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 490 Cannot decode image base64 */
             490: {
                 headers: {
                     [name: string]: unknown;
@@ -541,7 +570,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 491 image type not recognized */
             491: {
                 headers: {
                     [name: string]: unknown;
@@ -550,7 +579,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 492 Cannot decode target_image base64 */
             492: {
                 headers: {
                     [name: string]: unknown;
@@ -559,7 +588,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 493 image error */
             493: {
                 headers: {
                     [name: string]: unknown;
@@ -568,7 +597,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 494 Cannot decode source_image base64 */
             494: {
                 headers: {
                     [name: string]: unknown;
@@ -577,7 +606,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 495 source_image type not recognized */
             495: {
                 headers: {
                     [name: string]: unknown;
@@ -586,7 +615,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 Server error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -594,6 +623,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RisetError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -603,6 +639,10 @@ export interface operations {
             header: {
                 /** @description The oauth Accesstoken from POST /oauth/client/token, raw (no "Bearer"). Missing, revoked or refused: status 401. */
                 accesstoken: string;
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
             };
             path?: never;
             cookie?: never;
@@ -614,7 +654,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success Revoke Token: the Accesstoken is blacklisted */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -623,16 +663,16 @@ export interface operations {
                     "application/json": components["schemas"]["RisetRevokeToken"];
                 };
             };
-            /** @description Default Response */
+            /** @description 400 Request malformed Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RisetError"];
+                    "application/json": components["schemas"]["RisetError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 401 Accesstoken not authorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -641,7 +681,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 403 Requested resource denied */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -650,7 +690,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 411 Face not verified or unregistered */
             411: {
                 headers: {
                     [name: string]: unknown;
@@ -659,7 +699,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 412 Face not detected */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -668,7 +708,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 413 Face too small */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -677,7 +717,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 415 user_id not found */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -686,7 +726,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 416 facegallery_id not found */
             416: {
                 headers: {
                     [name: string]: unknown;
@@ -695,7 +735,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 451 image is null */
             451: {
                 headers: {
                     [name: string]: unknown;
@@ -704,7 +744,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 452 user_id is null */
             452: {
                 headers: {
                     [name: string]: unknown;
@@ -713,7 +753,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 453 user_name is null */
             453: {
                 headers: {
                     [name: string]: unknown;
@@ -722,7 +762,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 454 facegallery_id is null */
             454: {
                 headers: {
                     [name: string]: unknown;
@@ -731,7 +771,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 455 target_image is null */
             455: {
                 headers: {
                     [name: string]: unknown;
@@ -740,7 +780,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 456 source_image is null */
             456: {
                 headers: {
                     [name: string]: unknown;
@@ -749,7 +789,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 490 Cannot decode image base64 */
             490: {
                 headers: {
                     [name: string]: unknown;
@@ -758,7 +798,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 491 image type not recognized */
             491: {
                 headers: {
                     [name: string]: unknown;
@@ -767,7 +807,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 492 Cannot decode target_image base64 */
             492: {
                 headers: {
                     [name: string]: unknown;
@@ -776,7 +816,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 493 image error */
             493: {
                 headers: {
                     [name: string]: unknown;
@@ -785,7 +825,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 494 Cannot decode source_image base64 */
             494: {
                 headers: {
                     [name: string]: unknown;
@@ -794,7 +834,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 495 source_image type not recognized */
             495: {
                 headers: {
                     [name: string]: unknown;
@@ -803,7 +843,7 @@ export interface operations {
                     "application/json": components["schemas"]["RisetError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 500 Server error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -811,6 +851,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RisetError"];
                 };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Validate new face payment account data, or create the account
-         * @description Without data.images (or with an empty list): validate full_name, phone and have_twin ("Phone number is valid"). With images: create the account ("Face payment account registration has been successful"). The body is read as Go's encoding/json reads it. When it cannot be bound (no body, not JSON, a field of the wrong type), the server still answers the body below, but with HTTP 400 and Content-Type text/plain (gin, vendor-notes §1.2).
+         * @description Without data.images (or with an empty list): validate full_name, phone and have_twin. With images: create the account. The body is read as Go's encoding/json reads it. When it cannot be bound (no body, not JSON, a field of the wrong type), the server still answers the body below, but with HTTP 400 and Content-Type text/plain (gin, vendor-notes §1.2).
          */
         post: operations["weber.facePaymentAccount"];
         delete?: never;
@@ -191,7 +191,7 @@ export interface paths {
         };
         /**
          * Show all services, or all services of a type
-         * @description The 17 seeded services (vendor-notes §1.6), in id order. Messages: "Get all services success", or per type "Get all analytics service success", "Get all solutions service success", "Get all innovations service success", "Get all solution partner service success".
+         * @description The 17 seeded services (vendor-notes §1.6), in id order.
          */
         get: operations["weber.listServices"];
         put?: never;
@@ -209,33 +209,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /**
-         * Create a service request by id
-         * @description Records a visitor activity (completeness 100), then runs the service: analytic services (ids 1-6) answer the Nodeflux job and thumbnails; innovation services (ids 9-11) their predict answer, without thumbnails. The body is read as Go's encoding/json reads it. When it cannot be bound (no body, not JSON, a field of the wrong type), the server still answers the body below, but with HTTP 400 and Content-Type text/plain (gin, vendor-notes §1.2).
-         */
-        post: operations["weber.requestService"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/services/{slug}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Show a service by slug
-         * @description Message "Get service by slug=<slug> success"; `data` is the service object.
+         * @description The real router's GET /api/v1/services/:slug: the path segment is the service's slug.
          */
         get: operations["weber.getService"];
         put?: never;
-        post?: never;
+        /**
+         * Create a service request by id
+         * @description Records a visitor activity (completeness 100), then runs the service: analytic services (ids 1-6) answer the Nodeflux job and thumbnails; innovation services (ids 9-11) their job, without thumbnails. The path segment is the service's id. The body is read as Go's encoding/json reads it. When it cannot be bound (no body, not JSON, a field of the wrong type), the server still answers the body below, but with HTTP 400 and Content-Type text/plain (gin, vendor-notes §1.2).
+         */
+        post: operations["weber.requestService"];
         delete?: never;
         options?: never;
         head?: never;
@@ -286,6 +270,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The sandbox's own error, never a vendor answer; its code is also in the x-sandbox-error header. */
+        SandboxError: {
+            sandbox_error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
         WeberActivationRequestInput: {
             minimum_payment: number;
             /** @description 6 digits */
@@ -358,6 +350,13 @@ export interface components {
             /** @enum {boolean} */
             ok: false;
         };
+        /** @description face-occlusion-attribute (service 11): the two innovation jobs run on the detected face */
+        WeberFaceOcclusionAttribute: {
+            /** @description result[0]: {"face_attribute": {additional_info_object, attribute_detected, occlusion_object}} */
+            face_attribute: components["schemas"]["WeberNodefluxJob"];
+            /** @description result[0]: {"face_occlusion": {detections, inference_time_seconds, occlusion}} */
+            face_occlusion: components["schemas"]["WeberNodefluxJob"];
+        };
         WeberFacePaymentAccount: {
             data: {
                 balance: number;
@@ -394,10 +393,8 @@ export interface components {
             message: "Service demo request success";
             /** @enum {boolean} */
             ok: true;
-            /** @description the innovation service answer, passed through (no thumbnails) */
-            service_data: {
-                [key: string]: unknown;
-            };
+            /** @description the innovation job, decoded by Weber into a Nodeflux job envelope (no thumbnails): result[0] is {"ocr_receipt": ...} (service 9) or {"car_damage_assessment": [...], "total_score", "recommendation"} (service 10); service 11 answers two envelopes */
+            service_data: components["schemas"]["WeberNodefluxJob"] | components["schemas"]["WeberFaceOcclusionAttribute"];
         };
         /** @description The envelope of every answer; ok false on errors. Top-level keys are sorted (Go map). */
         WeberMessage: {
@@ -499,7 +496,12 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+        SandboxNamespace: string;
+        /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+        SandboxScenario: "weber/400-phone-exists" | "weber/401-session-expired" | "weber/401-wrong-pin" | "weber/402-balance-not-enough" | "weber/analytic-still-processing" | "weber/car-no-damage" | "weber/car-severe-damage" | "weber/connection-dropped" | "weber/face-eyeglasses" | "weber/face-masked" | "weber/face-mismatch" | "weber/face-occlusion-multiple-faces" | "weber/face-occlusion-no-face" | "weber/face-sunglasses" | "weber/gateway-502" | "weber/ktp-unreadable-fields" | "weber/liveness-false" | "weber/liveness-false-then-live" | "weber/no-detections" | "weber/receipt-unreadable" | "weber/slow-analytic" | "weber/upstream-analytics-unreachable" | "weber/upstream-face-enrollment-reset" | "weber/upstream-face-liveness-timeout" | "weber/upstream-face-match-enrollment-unexpected-eof" | "weber/upstream-face-match-eof" | "weber/upstream-innovation-refused" | "weber/upstream-ocr-ktp-bad-gateway";
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -509,7 +511,12 @@ export interface operations {
     "weber.createActivity": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -519,13 +526,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Data has been processed successfully": the activity is recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberMessage"];
+                };
+            };
+            /** @description "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -537,7 +554,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -555,12 +572,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.ekyc": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -570,13 +599,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Service demo request success": the face_liveness, ocr_ktp and face_match jobs in service_data */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberEkycResponse"];
+                };
+            };
+            /** @description "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -588,7 +627,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -606,12 +645,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.facePaymentAccount": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -621,7 +672,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Phone number is valid" (validate), or "Face payment account registration has been successful" (create) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -630,13 +681,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberMessage"];
                 };
             };
-            /** @description validate: a validator message, "phone must be a valid positive numeric value", "phone number already exist, try to use another number"; create: "Liveness result for the inputted image is false" */
+            /** @description validate: a validator message, "phone must be a valid positive numeric value", "phone number already exist, try to use another number"; create: "Liveness result for the inputted image is false"; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -648,7 +700,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -666,12 +718,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.activateFacePaymentAccount": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -681,7 +745,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Account activation and wallet creation has been successful" (setting activation_message "code": "Account activated successfully") */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -690,13 +754,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberMessage"];
                 };
             };
-            /** @description "pin must be a valid numeric value", "pin must be a valid positive numeric value", "pin must be a maximum of 6 characters in length", "minimum_payment must be 50,000 or greater", "minimum_payment must be 1,000,000 or less", ... */
+            /** @description "pin must be a valid numeric value", "pin must be a valid positive numeric value", "pin must be a maximum of 6 characters in length", "minimum_payment must be 50,000 or greater", "minimum_payment must be 1,000,000 or less", ...; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -708,7 +773,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -726,12 +791,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.getFacePaymentAccount": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path: {
                 session_id: string;
             };
@@ -739,13 +816,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description "This session id has an active face payment account": the account, its phone without the prefix, the wallet balance */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberFacePaymentAccount"];
+                };
+            };
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -766,12 +852,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.checkLimit": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -781,7 +879,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Check limit minimum payment success": balance, full_name, have_twin and is_limit */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -790,13 +888,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberCheckLimit"];
                 };
             };
-            /** @description "phone is a required field", "phone must be a valid numeric value", "amount is a required field" */
+            /** @description "phone is a required field", "phone must be a valid numeric value", "amount is a required field"; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Your phone number is wrong", or a session error */
@@ -817,7 +916,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -826,12 +925,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.pay": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -841,7 +952,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Payment transaction success": the amount is debited */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -850,13 +961,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberMessage"];
                 };
             };
-            /** @description "Face payment has failed, try to get clear image and accordance with guideline." (not live), "Face payment has failed, face does not match the registered face.", a validator message */
+            /** @description "Face payment has failed, try to get clear image and accordance with guideline." (not live), "Face payment has failed, face does not match the registered face.", a validator message; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Wrong pin!", or a session error */
@@ -886,7 +998,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -904,12 +1016,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.resetBalance": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path: {
                 session_id: string;
             };
@@ -917,13 +1041,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description "The balance in this account has been reset successfully" */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberMessage"];
+                };
+            };
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -944,12 +1077,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.createFeedback": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path: {
                 /** @description service id (integer) */
                 service_id: string;
@@ -962,7 +1107,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Feedback submitted!" */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -971,13 +1116,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberMessage"];
                 };
             };
-            /** @description "Your comment for this feedback is required" (rating below 4, empty comment), "rating is a required field", "rating must be 5 or less", "comment must be a maximum of 255 characters in length" */
+            /** @description "Your comment for this feedback is required" (rating below 4, empty comment), "rating is a required field", "rating must be 5 or less", "comment must be a maximum of 255 characters in length"; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -989,7 +1135,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1007,12 +1153,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.passiveLiveness": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1022,13 +1180,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Service demo request success": the face-liveness job in service_data ("Face Liveness Underqualified" when not live) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberPassiveLivenessResponse"];
+                };
+            };
+            /** @description "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -1040,7 +1208,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1058,6 +1226,13 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.listServices": {
@@ -1066,13 +1241,18 @@ export interface operations {
                 /** @description analytic, solution, innovation or solution-partner; anything else, empty included: 400 */
                 type?: string | string[];
             };
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description "Get all services success", or per type "Get all analytics service success", "Get all solutions service success", "Get all innovations service success", "Get all solution partner service success": the services in id order */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1081,8 +1261,61 @@ export interface operations {
                     "application/json": components["schemas"]["WeberServices"];
                 };
             };
-            /** @description "Value of argument '?type=' is not valid" */
+            /** @description "Value of argument '?type=' is not valid": a type other than analytic, solution, innovation, solution-partner Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "weber.getService": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
+            path: {
+                /** @description GET: the service's slug (e.g. car-damage); POST: the service's id, an unsigned 32-bit integer (e.g. 10) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description "Get service by slug=<slug> success": `data` is the service object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeberServiceBySlug"];
+                };
+            };
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description "Service not found" */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1090,14 +1323,26 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.requestService": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path: {
-                /** @description service id: an unsigned 32-bit integer */
+                /** @description GET: the service's slug (e.g. car-damage); POST: the service's id, an unsigned 32-bit integer (e.g. 10) */
                 id: string;
             };
             cookie?: never;
@@ -1108,7 +1353,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Service demo request success": the Nodeflux job in service_data (its own ok may be false), with thumbnails for the analytic services */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,13 +1362,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberAnalyticResponse"] | components["schemas"]["WeberInnovationResponse"];
                 };
             };
-            /** @description "Expected an integer value from argument 'id'"; face-occlusion-attribute: the face-detection message */
+            /** @description "Expected an integer value from argument 'id'"; face-occlusion-attribute: "Face not detected" or "Multiple faces detected"; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
             /** @description "Session ID is not valid" (unknown or empty session_id) or "Session ID has expired" */
@@ -1135,7 +1381,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1153,43 +1399,24 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-        };
-    };
-    "weber.getService": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["WeberServiceBySlug"];
-                };
-            };
-            /** @description "Service not found" */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WeberError"];
-                };
+                content?: never;
             };
         };
     };
     "weber.createVisitor": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1199,7 +1426,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description "Data has been processed successfully": the new session_id and its max_age */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1208,16 +1435,17 @@ export interface operations {
                     "application/json": components["schemas"]["WeberVisitorCreated"];
                 };
             };
-            /** @description the first failing field: "email is a required field", "email must be a valid email address", "full_name must be at least 2 characters in length", ...; "email is invalid" for @yopmail.com */
+            /** @description the first failing field: "email is a required field", "email must be a valid email address", "full_name must be at least 2 characters in length", ...; "email is invalid" for @yopmail.com; "unexpected EOF": the body ends before its Content-Length, or does not arrive in time. When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2). Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WeberError"];
+                    "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
+                    "text/plain": string;
                 };
             };
-            /** @description the body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
+            /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1226,18 +1454,30 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "weber.ping": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Isolate all state (sessions, accounts, counters, clock, journal) under this name. 1-64 of A-Z a-z 0-9 . _ : - (not first). */
+                "X-Sandbox-Namespace"?: components["parameters"]["SandboxNamespace"];
+                /** @description Apply this scenario to the request (on a session-creating call, bind it to the session). Unknown, or another vendor's: 400 with the sandbox's own error. */
+                "X-Sandbox-Scenario"?: components["parameters"]["SandboxScenario"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The JSON string "pong" */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1245,6 +1485,22 @@ export interface operations {
                 content: {
                     "application/json": "pong";
                 };
+            };
+            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
