@@ -52,6 +52,9 @@ export function prettyBody (body: unknown): string {
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`
 
+/** How the journal shows a redacted credential or session id (core/journal/summarise.ts, redact). */
+const REDACTED = /…\[redacted [0-9a-f]{12}\]$/
+
 /** Headers curl sets itself, or that describe the original connection. */
 const SKIP = new Set(['host', 'connection', 'content-length', 'accept-encoding', 'transfer-encoding', 'keep-alive', 'expect'])
 
@@ -74,7 +77,16 @@ export function toCurl (e: Entry, origin: string): string {
   const multipart = isMultipart(body)
   for (const [k, v] of Object.entries(e.request.headers ?? {})) {
     if (SKIP.has(k) || (multipart && k === 'content-type')) continue
-    for (const value of Array.isArray(v) ? v : [v]) lines.push(`-H ${shellQuote(`${k}: ${String(value)}`)}`)
+    for (const value of Array.isArray(v) ? v : [v]) {
+      if (!REDACTED.test(String(value))) {
+        lines.push(`-H ${shellQuote(`${k}: ${String(value)}`)}`)
+        continue
+      }
+      // The journal keeps credentials as a prefix and a hash: the command takes them from the shell.
+      const name = k.toUpperCase().replace(/[^A-Z0-9]+/g, '_')
+      lines.push(`-H "${k}: $${name}"`)
+      notes.push(`# ${k} is redacted in the journal: set ${name} to the value your client sent`)
+    }
   }
   if (multipart) {
     for (const [name, values] of Object.entries(body.fields)) for (const v of values) lines.push(`-F ${shellQuote(`${name}=${String(v)}`)}`)

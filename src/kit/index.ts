@@ -6,6 +6,8 @@ export { startSandbox } from './sandbox.js'
 export { SandboxClient } from './client.js'
 export { NotASandboxError, SandboxError, WaitTimeoutError } from './errors.js'
 export { testPhoto, type TestPhotoOptions } from './photo.js'
+/** How the journal shows a credential or session id (a prefix and a hash): compare with it, never with the value. */
+export { redact as redacted } from '../core/journal/summarise.js'
 export { uniqueNamespace, VENDOR_IDS, type VendorId } from './names.js'
 export type {
   ActiveScenario, ActiveScenarios, BinarySummary, ControlHeaders, Health, JournalEntry, LogLevel, RequestFilter, RequestsQuery,

@@ -3,9 +3,6 @@
  * (`GET /__admin/requests/stream`, server-sent events `request` whose data is a journal entry)
  * brings each new entry as it is written, so nothing polls the database. The feed is opened before
  * the query, and its events are kept from the start, so an entry written in between is not missed.
- *
- * A sandbox without the feed (an older image) answers 404 `unknown-admin-call`; then, and only then,
- * the journal is read again with a growing pause (50 ms doubling to 1 s).
  */
 import type { IncomingMessage } from 'node:http'
 import type { SandboxClient } from './client.js'
@@ -70,8 +67,8 @@ class Feed {
   }
 }
 
-/** Opens the feed; undefined when the sandbox has none (404 unknown-admin-call). */
-async function follow (client: SandboxClient, filter: RequestFilter, signal: AbortSignal): Promise<Feed | undefined> {
+/** Opens the feed; a sandbox without one is not a sandbox this client can wait on. */
+async function follow (client: SandboxClient, filter: RequestFilter, signal: AbortSignal): Promise<Feed> {
   const url = new URL(`${client.url}/__admin/requests/stream${queryString(filter)}`)
   const res = await openStream(url, { headers: client.adminHeaders(), ca: client.ca, signal })
   const type = String(res.headers['content-type'] ?? '')
@@ -82,21 +79,12 @@ async function follow (client: SandboxClient, filter: RequestFilter, signal: Abo
   let refusal: { code?: unknown, message?: unknown } | undefined
   try {
     refusal = (JSON.parse(body) as { sandbox_error?: { code?: unknown, message?: unknown } }).sandbox_error
-  } catch {}
-  if (res.statusCode === 404 && refusal?.code === 'unknown-admin-call') return undefined
+  } catch {
+    refusal = undefined // not JSON: not a sandbox's answer (said below)
+  }
+  if (refusal?.code === 'unknown-admin-call') throw new NotASandboxError(client.url, 'it has no live journal feed (GET /__admin/requests/stream): a sandbox older than this client')
   if (refusal !== undefined && typeof refusal.code === 'string') throw new SandboxError(res.statusCode ?? 0, refusal.code, String(refusal.message ?? ''))
   throw new NotASandboxError(client.url, `GET ${url.pathname} answered ${res.statusCode ?? 0} ${type}`)
-}
-
-async function poll (client: SandboxClient, query: RequestFilter & { limit: number }, matches: (e: JournalEntry) => boolean, signal: AbortSignal): Promise<JournalEntry> {
-  const stop = aborted(signal)
-  stop.catch(() => {})
-  for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([new Promise((resolve) => { timer = setTimeout(resolve, pause) }), stop]).finally(() => clearTimeout(timer))
-    const hit = (await client.requests(query)).find(matches)
-    if (hit !== undefined) return hit
-  }
 }
 
 async function search (client: SandboxClient, filter: RequestFilter, predicate: ((e: JournalEntry) => boolean) | undefined, signal: AbortSignal): Promise<JournalEntry> {
@@ -108,7 +96,7 @@ async function search (client: SandboxClient, filter: RequestFilter, predicate: 
   const hit = (await client.requests(query)).find(matches)
   if (hit !== undefined) return hit
   if (signal.aborted) throw signal.reason
-  return feed === undefined ? await poll(client, query, matches, signal) : await feed.first(matches, signal)
+  return await feed.first(matches, signal)
 }
 
 /** The matching entry, or undefined when `timeoutMs` ran out; rejects with `signal`'s reason when it aborts. */

@@ -132,7 +132,7 @@ t.test('the settings file: YAML or JSON, every default filled in, errors name th
   t.throws(() => loadConfig(['--config', join(dir, 'broken.yaml')], {}), { message: /broken\.yaml: not valid YAML/ })
   t.throws(() => loadConfig(['--config', join(dir, 'core-bad.yaml')], {}), { message: /core-bad\.yaml: callbacks\.allow_hosts: Invalid input: expected array/ })
   t.throws(() => loadConfig(['--config', join(dir, 'missing.yaml')], {}), { message: /missing\.yaml: cannot be read/ })
-  t.same(configFrom([]).settings.core.scenarios, { watch: true })
+  t.same(configFrom([]).settings.core.scenarios, { watch: true, latency_scale: 1 })
 })
 
 t.test('a settings file with several mistakes reports every one, each naming the file and the field', async (t) => {

@@ -7,6 +7,9 @@
 import { createHash } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import t from 'tap'
+import { redact } from '../../src/core/journal/summarise.js'
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 import { photo } from '../images.js'
 import { admin, fptSession, launch, startSandbox, type Sandbox } from './browser.js'
 
@@ -97,8 +100,9 @@ t.test('a request sent to a vendor appears in Requests within 2 seconds; choosin
   await row.click()
   const detail = page.locator('.detail')
   await detail.getByText('POST /fpt/session/init → 200').waitFor(WAIT)
-  t.match(await detail.getByRole('region', { name: 'Request' }).textContent(), /api-key\s*k/)
-  t.match(await detail.getByRole('region', { name: 'Response' }).textContent(), new RegExp(`"session-id": "${id}"`))
+  // Credentials and session ids are shown as the journal keeps them: a prefix and a hash.
+  t.match(await detail.getByRole('region', { name: 'Request' }).textContent(), new RegExp(`api-key\\s*${escape(redact('k'))}`))
+  t.match(await detail.getByRole('region', { name: 'Response' }).textContent(), new RegExp(`"session-id": "${escape(redact(id))}"`))
 })
 
 t.test('binary payloads are shown as size and sha256; Enter on a row opens it; Copy as curl', async (t) => {
@@ -118,7 +122,8 @@ t.test('binary payloads are shown as size and sha256; Enter on a row opens it; C
   await page.getByText('Copied to the clipboard').waitFor(WAIT)
   const curl = await page.evaluate('navigator.clipboard.readText()') as string
   t.match(curl, /curl -X POST '.*\/gtriip\/liveness\/'/)
-  t.match(curl, /-H 'x-api-key: k'/)
+  t.match(curl, /-H "x-api-key: \$X_API_KEY"/, 'a redacted credential comes from the shell')
+  t.match(curl, /# x-api-key is redacted in the journal: set X_API_KEY/)
   t.match(curl, /-F 'image=@me\.jpg;type=image\/jpeg'/)
   t.match(curl, new RegExp(`# me\\.jpg: <binary: .* sha256 ${sha}>`))
 })

@@ -49,7 +49,7 @@ t.test('every option is checked: the error names it', async (t) => {
 t.test('what only shows at start names the option too: settings, scenarios directory, database, certificate', async (t) => {
   const dir = t.testdir({ data: {} })
   await t.rejects(startSandbox({ config: { gtriip: { liveness_threshold: 'high' }, colour: 1 } }), {
-    message: 'startSandbox: option config: colour: unknown section (expected one of journal, images, callbacks, scenarios, weber, gtriip, fpt, riset, oz)\noption config: gtriip.liveness_threshold: Invalid input: expected number, received string'
+    message: 'startSandbox: option config: colour: unknown section (expected one of journal, images, callbacks, http, scenarios, weber, gtriip, fpt, riset, oz)\noption config: gtriip.liveness_threshold: Invalid input: expected number, received string'
   })
   await t.rejects(startSandbox({ config: join(dir, 'missing.yaml') }), { message: /^startSandbox: settings file .*missing\.yaml: cannot be read/ })
   await t.rejects(startSandbox({ scenarios: join(dir, 'nope') }), { message: `startSandbox: option scenarios ${join(dir, 'nope')}: no such directory` })

@@ -52,7 +52,7 @@ export class TokenStore {
       revoked: db.prepare('SELECT 1 FROM riset_revoked WHERE namespace = ? AND token = ?').pluck(),
       all: db.prepare(`SELECT t.token, t.client_id, t.issued_at, t.expires_at, r.token IS NOT NULL AS revoked
         FROM riset_tokens t LEFT JOIN riset_revoked r ON r.namespace = t.namespace AND r.token = t.token
-        WHERE t.namespace = ? ORDER BY t.issued_at, t.rowid`)
+        WHERE t.namespace = ? ORDER BY t.issued_at DESC, t.rowid DESC`)
     }
   }
 
@@ -77,7 +77,7 @@ export class TokenStore {
     return this.stmts.revoked.get(namespace, token) !== undefined
   }
 
-  /** Every token issued in the namespace, oldest first, with whether it was revoked. */
+  /** Every token issued in the namespace, newest first (as every inspect lists), with whether it was revoked. */
   issued (namespace: string): IssuedTokenRow[] {
     const rows = this.stmts.all.all(namespace) as Array<Omit<IssuedTokenRow, 'revoked'> & { revoked: number }>
     return rows.map((r) => ({ ...r, revoked: r.revoked === 1 }))

@@ -16,17 +16,17 @@ function issue (store: TokenStore, clientId: string, opts: { namespace?: string,
   return issueToken(testCall(riset, { operation: 'riset.clientToken', store, ...opts }), clientId).access_token
 }
 
-t.test('each issued Accesstoken is a "token" item, oldest first, named by the start of its signature', async (t) => {
+t.test('each issued Accesstoken is a "token" item, newest first, named by the start of its signature', async (t) => {
   const store = memoryStore(riset)
   const a = issue(store, 'riset.ai')
   const b = issue(store, 'partner', { nowMs: T0 + 5000 })
   const items = inspect(store, 'default', T0 + 10_000)
   t.same(items.map((i) => i.kind), ['token', 'token'])
-  t.same(items.map((i) => i.id), [a.split('.')[2]?.slice(0, 12), b.split('.')[2]?.slice(0, 12)])
+  t.same(items.map((i) => i.id), [b.split('.')[2]?.slice(0, 12), a.split('.')[2]?.slice(0, 12)])
   t.not(items[0]?.id, items[1]?.id, 'every token has its own id, though their headers are the same')
   t.same(items.map((i) => i.fields), [
-    { client_id: 'riset.ai', issued_at: '2026-01-15T09:00:00.000Z', revoked: false },
-    { client_id: 'partner', issued_at: '2026-01-15T09:00:05.000Z', revoked: false }
+    { client_id: 'partner', issued_at: '2026-01-15T09:00:05.000Z', revoked: false },
+    { client_id: 'riset.ai', issued_at: '2026-01-15T09:00:00.000Z', revoked: false }
   ])
 })
 
@@ -53,7 +53,7 @@ t.test('a revoked token shows revoked: true; revoked values that were never issu
   const call = testCall(riset, { operation: 'riset.revokeToken', store })
   revokeToken(call, authenticate(call, token), 'riset.ai')
   revokeToken(call, authenticate(call, 'some-api-key'), 'riset.ai')
-  t.same(inspect(store, 'default', T0).map((i) => i.fields.revoked), [true, false])
+  t.same(inspect(store, 'default', T0).map((i) => i.fields.revoked), [false, true], 'newest first: the first issued, revoked, is last')
 })
 
 t.test('only the namespace\'s own tokens', async (t) => {
