@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { z } from 'zod'
 import { adminPlugin } from './core/admin/index.js'
-import { registerBodyGuard } from './core/body-guard.js'
+import { registerBodyGuard, registerLinger } from './core/body-guard.js'
 import { collectionLink, collectionsPlugin } from './core/collections.js'
 import { ConfigError, loadSettingsFile, parseFlags, parseSettings, type Config } from './core/config.js'
 import { Core, type CoreOptions } from './core/core.js'
@@ -87,6 +87,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   })
   app.server.headersTimeout = http.headers_timeout_ms
   registerBodyGuard(app, http.body_timeout_ms)
+  registerLinger(app)
   app.setValidatorCompiler(compileValidator)
   app.setSerializerCompiler(compileSerializer(opts.checkResponses === true))
   app.decorateRequest('call', null as never)

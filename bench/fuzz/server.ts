@@ -4,9 +4,12 @@
  * outside: the process exiting, its log lines at error level or above, and its resident memory.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+
+/** The sandbox's http.body_timeout_ms during a fuzz run (its default is 30 s). */
+export const BODY_TIMEOUT_MS = 5000
 
 export interface LogLine { level: number, msg: string, err: string | undefined, at: number }
 
@@ -69,7 +72,10 @@ export class Server {
     this.exited = undefined
     this.cpuBefore = this.cpuSeconds
     if (this.sampler !== undefined) clearInterval(this.sampler)
-    const child = spawn(process.execPath, ['dist/server.js', '--port', '0', '--db', this.db, '--log-level', 'warn'], {
+    // Bodies must arrive within 5 s: slow clients are answered well within the run's cap for them.
+    const config = join(dirname(this.db), 'fuzz-settings.json')
+    writeFileSync(config, JSON.stringify({ http: { body_timeout_ms: BODY_TIMEOUT_MS } }))
+    const child = spawn(process.execPath, ['dist/server.js', '--port', '0', '--db', this.db, '--log-level', 'warn', '--config', config], {
       cwd: this.root, stdio: ['ignore', 'pipe', 'pipe']
     })
     this.child = child

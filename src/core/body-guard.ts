@@ -29,6 +29,9 @@ class BodyGuard extends Transform {
     this.timer = setTimeout(() => { this.destroy(timeoutError(timeoutMs)) }, timeoutMs)
     this.timer.unref()
     this.once('close', () => { clearTimeout(this.timer) })
+    // The body reader listens for this stream's errors and answers them; when the request was answered
+    // before its body was read, nobody needs to hear of it, and an unheard 'error' would end the process.
+    this.on('error', () => { clearTimeout(this.timer) })
   }
 
   override _transform (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -55,7 +58,8 @@ export function registerBodyGuard (app: FastifyInstance, timeoutMs: number): voi
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const h = request.headers
     const hasBody = h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0')
-    if (!hasBody || isMultipartType(h['content-type'])) {
+    // GET and HEAD bodies are never parsed (nor read): nothing to guard.
+    if (!hasBody || request.method === 'GET' || request.method === 'HEAD' || isMultipartType(h['content-type'])) {
       done(null, payload)
       return
     }
@@ -97,4 +101,45 @@ declare module 'fastify' {
     /** settings http.body_timeout_ms (body-guard.ts). */
     bodyTimeoutMs: number
   }
+}
+
+/** Most of an unread body read (and dropped) before answering, in bytes and in time. */
+const LINGER_BYTES = 64 * 1024 * 1024
+const LINGER_MS = 5000
+
+/**
+ * A request answered before its body was read (refused unread: too large, no credentials, an unknown
+ * path) is answered once the client has sent its body, read and dropped, within a bound. Answering
+ * at once and closing would leave the client writing into a closed connection: it sees a broken pipe
+ * and never reads the answer (what lingering-close servers avoid).
+ */
+export function registerLinger (app: FastifyInstance): void {
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    const raw = request.raw
+    if (raw.complete || raw.readableEnded || raw.destroyed) {
+      done(null, payload)
+      return
+    }
+    let bytes = 0
+    let settled = false
+    const finish = (): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      raw.off('data', count)
+      done(null, payload)
+    }
+    const count = (chunk: Buffer): void => {
+      bytes += chunk.length
+      if (bytes > LINGER_BYTES) finish()
+    }
+    const timer = setTimeout(finish, LINGER_MS)
+    timer.unref()
+    raw.on('data', count)
+    raw.once('end', finish)
+    raw.once('close', finish)
+    // Whatever it was piped into (the body guard) reads no more: the bytes go nowhere now.
+    raw.unpipe()
+    raw.resume()
+  })
 }

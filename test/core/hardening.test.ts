@@ -122,3 +122,16 @@ t.test("a URL that cannot be decoded, under a vendor's prefix, gets the vendor's
   t.equal(json(res).error_code, '004')
   t.notOk('statusCode' in json(res))
 })
+
+t.test('a body refused unread (over the route limit) is drained, then answered: the client reads the answer', async (t) => {
+  const app = await build(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const body = JSON.stringify({ client_id: 's'.repeat(4_000_000) })
+  const head = `POST /riset/oauth/token/revoke HTTP/1.1\r\nHost: x\r\naccesstoken: abc\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+  for (let i = 0; i < 3; i++) {
+    const answer = await rawExchange(port, [head, body])
+    t.match(answer, /^HTTP\/1\.1 400 /, `attempt ${i + 1}: the answer arrives`)
+    t.match(answer, /"status":"400"/)
+  }
+})

@@ -127,6 +127,9 @@ export const entries = {
   404: { status: 404, code: '404', message: 'Not Found', guess: true },
   405: { status: 405, code: '405', message: 'Method Not Allowed', guess: true },
   '413-body': { status: 413, code: '413', message: 'Request Entity Too Large', guess: true },
+  // A request whose body cannot even be read as what its Content-Type says (on a route that takes no
+  // body, or outside any route): the gateway's plain refusal.
+  '400-bad-request': { status: 400, code: '400', message: 'Bad Request', guess: true },
   500: { status: 500, code: '500', message: 'Internal Server Error', guess: true }
 } as const satisfies Record<string, FptEntry>
 
@@ -159,10 +162,11 @@ export const operations: Record<string, OperationSpec & { errors: readonly FptKe
  * file or image too large or an image that does not decode, else 1 (a text part over its limit is
  * a bad parameter). /face/liveness: 409 "Invalid upload image", a refusal here (the body failed
  * before the handler; the service counts the 409s it finds itself as attempts). /session/init reads
- * no body: only one over the gateway's limit fails (413, a guess). Anything else is our 500.
+ * no body: one over the gateway's limit is 413, one that cannot be read as its Content-Type says 400
+ * "Bad Request" (guesses). Anything else is our 500.
  */
 export const failures: FailureTable = {
-  vendor: { 'body-too-large': '413-body' },
+  vendor: { 'body-too-large': '413-body', 'body-malformed': '400-bad-request', validation: '400-bad-request', 'client-error': '400-bad-request' },
   byOperation: {
     'fpt.ocr': { 'body-too-large': '7', 'multipart-file-too-large': '7', image: '7', 'body-malformed': '1', validation: '1', multipart: '1' },
     'fpt.liveness': { 'body-too-large': '409', 'body-malformed': '409', validation: '409', multipart: '409', image: '409' }
