@@ -31,3 +31,14 @@ t.test('migrations run once: reopening a database does not re-create tables', as
   const b = await build(t, { db })
   t.equal(b.core.db.prepare('SELECT count(*) FROM sandbox_migrations').pluck().get(), count)
 })
+
+t.test('answers the sandbox sends many times are persisted with each entry (sent to the writer once)', async (t) => {
+  const db = join(t.testdir({}), 'sandbox.db')
+  const first = await build(t, { db })
+  for (let i = 0; i < 3; i++) await first.inject({ method: 'GET', url: '/weber/api/v1/services' })
+  await first.close()
+  const second = await build(t, { db })
+  const entries = json(await second.inject({ method: 'GET', url: '/__admin/requests' })).requests
+  t.equal(entries.length, 3)
+  for (const e of entries) t.equal(e.response.body.data.length, 17, 'the whole catalogue answer, in every entry')
+})

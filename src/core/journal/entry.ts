@@ -73,7 +73,9 @@ function payloadBytes (body: unknown): number {
 export function hold (id: number, p: PendingEntry, limits: JournalLimits): HeldEntry {
   const budget = new Budget(limits.maxEntryBytes, limits.maxText)
   const requestBody = summarise(p.request.body ?? null, budget, limits.secrets)
-  const held: HeldEntry = { id, namespace: p.namespace, pending: p, requestBody, budget, bytes: 0, view: undefined }
+  // The raw body (an upload of megabytes, say) is not kept: its summary is.
+  const pending: PendingEntry = { ...p, request: { ...p.request, body: null } }
+  const held: HeldEntry = { id, namespace: p.namespace, pending, requestBody, budget, bytes: 0, view: undefined }
   const payload = payloadBytes(p.response.body)
   // A payload larger than the entry may keep is summarised (cut) now rather than held.
   if (payload > limits.maxEntryBytes) view(held, limits)

@@ -110,7 +110,7 @@ export class Journal {
     const batch = this.pending
     this.pending = []
     const held = batch.map((p) => this.take(p))
-    this.persister?.persist(held, this.limits)
+    this.persister?.persist(held)
   }
 
   private take (p: PendingEntry): HeldEntry {

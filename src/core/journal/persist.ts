@@ -9,22 +9,24 @@ import { Worker } from 'node:worker_threads'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DB } from '../db.js'
 import { Budget } from './summarise.js'
-import { head, type EntryHead, type HeldEntry, type JournalEntry, type JournalLimits } from './entry.js'
+import type { HeldEntry, JournalEntry, PendingEntry } from './entry.js'
 import type { JournalSettings } from './index.js'
 
-/** A row as the worker gets it: either a finished view, or its head and the payload still to summarise. */
+/** A row as the worker gets it: either a finished view, or its parts still to summarise. */
 export interface PersistRow {
   namespace: string
   view: JournalEntry | undefined
-  head: EntryHead | undefined
+  /** Without a view: the held entry's parts, references as the hooks gave them (the worker summarises). */
+  parts: { id: number, pending: Omit<PendingEntry, 'response'> & { response: { headers: Record<string, unknown>, contentType: string | undefined } }, requestBody: unknown } | undefined
+  /** The response payload, or a reference to one sent before (`payloadRef`). */
   payload: unknown
-  contentType: string | undefined
+  payloadRef: number | undefined
   budgetLeft: number
   cut: boolean
 }
 
 export type ToWorker =
-  | { type: 'rows', rows: PersistRow[] }
+  | { type: 'rows', rows: PersistRow[], payloads: Array<[number, string]>, forget: number[] }
   | { type: 'clear', namespace: string | null, belowId: number }
   | { type: 'close' }
 
@@ -37,12 +39,54 @@ export interface WorkerInit { file: string, maxPerNamespace: number, maxText: nu
 
 /** Most rows handed to the worker and not yet written; beyond it new rows are not persisted (one warning). */
 const MAX_BACKLOG = 50_000
+/** Payloads at least this long are sent to the worker once and referred to after. */
+const SHARED_MIN_CHARS = 1024
+const SHARED_MAX = 64
 
-function rowOf (h: HeldEntry, limits: JournalLimits): PersistRow {
-  if (h.view !== undefined) return { namespace: h.namespace, view: h.view, head: undefined, payload: undefined, contentType: undefined, budgetLeft: 0, cut: false }
-  // The cheap parts are built here; the response body (parsing a JSON payload) is left to the worker.
-  const p = h.pending
-  return { namespace: h.namespace, view: undefined, head: head(h, limits), payload: p.response.body, contentType: p.response.contentType, budgetLeft: h.budget.left, cut: h.budget.cut }
+/**
+ * Answers the sandbox serialises once and sends many times (the Weber catalogue, say) cross to the
+ * worker once: the same string object has its hash cached by V8, so finding it again costs nothing.
+ */
+class SharedPayloads {
+  private readonly ids = new Map<string, number>()
+  private next = 1
+  defines: Array<[number, string]> = []
+  forget: number[] = []
+
+  ref (text: string): number {
+    let id = this.ids.get(text)
+    if (id !== undefined) {
+      this.ids.delete(text) // most recently used last
+      this.ids.set(text, id)
+      return id
+    }
+    id = this.next++
+    this.ids.set(text, id)
+    this.defines.push([id, text])
+    if (this.ids.size > SHARED_MAX) {
+      const [oldest, oldId] = this.ids.entries().next().value as [string, number]
+      this.ids.delete(oldest)
+      this.forget.push(oldId)
+    }
+    return id
+  }
+
+  take (): { payloads: Array<[number, string]>, forget: number[] } {
+    const out = { payloads: this.defines, forget: this.forget }
+    this.defines = []
+    this.forget = []
+    return out
+  }
+}
+
+function rowOf (h: HeldEntry, shared: SharedPayloads): PersistRow {
+  const base = { namespace: h.namespace, budgetLeft: h.budget.left, cut: h.budget.cut }
+  if (h.view !== undefined) return { ...base, view: h.view, parts: undefined, payload: undefined, payloadRef: undefined }
+  const { response, ...rest } = h.pending
+  const parts = { id: h.id, pending: { ...rest, response: { headers: response.headers, contentType: response.contentType } }, requestBody: h.requestBody }
+  const body = response.body
+  if (typeof body === 'string' && body.length >= SHARED_MIN_CHARS) return { ...base, view: undefined, parts, payload: undefined, payloadRef: shared.ref(body) }
+  return { ...base, view: undefined, parts, payload: body, payloadRef: undefined }
 }
 
 export class JournalPersister {
@@ -51,6 +95,7 @@ export class JournalPersister {
   private backlog = 0
   private warnedBacklog = false
   private closing: Promise<void> | undefined
+  private readonly shared = new SharedPayloads()
 
   constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {}
 
@@ -78,7 +123,7 @@ export class JournalPersister {
     return w
   }
 
-  persist (held: HeldEntry[], limits: JournalLimits): void {
+  persist (held: HeldEntry[]): void {
     if (this.dead || this.closing !== undefined || held.length === 0) return
     if (this.backlog > MAX_BACKLOG) {
       if (!this.warnedBacklog) this.log.warn(`journal: more than ${MAX_BACKLOG} entries wait to be written; newer ones are kept in memory only`)
@@ -88,7 +133,8 @@ export class JournalPersister {
     this.warnedBacklog = false
     this.worker ??= this.start()
     this.backlog += held.length
-    this.worker.postMessage({ type: 'rows', rows: held.map((h) => rowOf(h, limits)) } satisfies ToWorker)
+    const rows = held.map((h) => rowOf(h, this.shared))
+    this.worker.postMessage({ type: 'rows', rows, ...this.shared.take() } satisfies ToWorker)
   }
 
   clear (namespace: string | undefined, belowId: number): void {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { complete } from './entry.js'
+import { complete, head, type JournalEntry } from './entry.js'
 import type { FromWorker, PersistRow, ToWorker, WorkerInit } from './persist.js'
 import { Budget, type Secrets } from './summarise.js'
 
@@ -34,11 +34,24 @@ function warnOnce (kind: string, message: string): void {
   send({ type: 'warn', message })
 }
 
+/** Payloads sent once and referred to by id after (persist.ts, SharedPayloads). */
+const payloads = new Map<number, string>()
+const limits = { maxText: init.maxText, maxEntryBytes: 0, secrets }
+
+/** The entry of a row: its view as sent, or built here from its parts (headers redacted, body summarised). */
+function entryOf (r: PersistRow): JournalEntry {
+  if (r.view !== undefined) return r.view
+  const parts = r.parts as NonNullable<PersistRow['parts']>
+  const held = { id: parts.id, namespace: r.namespace, pending: { ...parts.pending, response: { ...parts.pending.response, body: null } }, requestBody: parts.requestBody, budget: new Budget(0, 0), bytes: 0, view: undefined }
+  const payload = r.payloadRef === undefined ? r.payload : payloads.get(r.payloadRef)
+  return complete(head(held, limits), payload, parts.pending.response.contentType, Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut }), secrets)
+}
+
 function write (rows: PersistRow[]): void {
   const namespaces = new Set<string>()
   db.transaction(() => {
     for (const r of rows) {
-      const e = r.view ?? complete(r.head as NonNullable<PersistRow['head']>, r.payload, r.contentType, Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut }), secrets)
+      const e = entryOf(r)
       namespaces.add(r.namespace)
       insert.run(e.id, r.namespace, e.time, e.vendor, e.operation, e.method, e.path, e.status, e.scenario, e.duration_ms,
         JSON.stringify(e.request), JSON.stringify(e.response), e.fault === null ? null : JSON.stringify(e.fault))
@@ -86,7 +99,11 @@ function clear (namespace: string | null, belowId: number): void {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'rows') {
-    queue.push({ rows: m.rows, attempt: 0 })
+    // Rows refer to payloads of this message or earlier ones: summarise them now, before any forget.
+    for (const [id, text] of m.payloads) payloads.set(id, text)
+    const rows = m.rows.map((r) => ({ ...r, view: entryOf(r), parts: undefined, payload: undefined, payloadRef: undefined }))
+    for (const id of m.forget) payloads.delete(id)
+    queue.push({ rows, attempt: 0 })
     if (timer === undefined) drain()
   } else if (m.type === 'clear') {
     // Rows handed over before the clear are written first, then cleared with the rest.
