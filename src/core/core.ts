@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyBaseLogger } from 'fastify'
 import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
-import { BUSY_TIMEOUT_MS, migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
+import { BUSY_TIMEOUT_MS, groupCommit, migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
 import { ImageDecoder } from './images.js'
 import { Journal, JOURNAL_TABLE, journalMigration, journalMigration2 } from './journal/index.js'
 import { Outbound } from './outbound.js'
@@ -158,6 +158,9 @@ export class Core {
     this.scenarios.library.close()
     await this.outbound.settle()
     await this.journal.close()
-    if (this.db.open) this.db.close()
+    if (this.db.open) {
+      groupCommit(this.db).flush()
+      this.db.close()
+    }
   }
 }

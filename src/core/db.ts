@@ -68,3 +68,64 @@ export function resetTables (db: DB, tables: readonly string[], namespace: strin
     }
   })()
 }
+
+/**
+ * Group commit: writes that may wait until the end of the current tick run together in one
+ * transaction (each in its own savepoint, so one failing write does not undo the others), which
+ * costs a fraction of one transaction per write. The caller awaits its write before answering, so
+ * nothing is acknowledged before it is committed; a commit that fails (a locked or full database)
+ * fails every write of the batch, and none of them is kept.
+ */
+export class GroupCommit {
+  private queue: Array<{ run: () => unknown, resolve: (v: unknown) => void, reject: (e: unknown) => void }> = []
+  private scheduled = false
+
+  constructor (private readonly db: DB) {}
+
+  run<T> (write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: write, resolve: resolve as (v: unknown) => void, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => { this.flush() })
+      }
+    })
+  }
+
+  /** Commit what is queued now (also before the database closes). */
+  flush (): void {
+    this.scheduled = false
+    const batch = this.queue
+    this.queue = []
+    if (batch.length === 0) return
+    const results: Array<{ ok: boolean, value: unknown }> = []
+    try {
+      this.db.transaction(() => {
+        for (const w of batch) {
+          try {
+            results.push({ ok: true, value: this.db.transaction(w.run)() })
+          } catch (err) {
+            results.push({ ok: false, value: err })
+          }
+        }
+      })()
+    } catch (err) {
+      for (const w of batch) w.reject(err)
+      return
+    }
+    batch.forEach((w, i) => {
+      const r = results[i] as { ok: boolean, value: unknown }
+      if (r.ok) w.resolve(r.value)
+      else w.reject(r.value)
+    })
+  }
+}
+
+const groups = new WeakMap<DB, GroupCommit>()
+
+/** The database's group commit (one per database). */
+export function groupCommit (db: DB): GroupCommit {
+  let g = groups.get(db)
+  if (g === undefined) groups.set(db, g = new GroupCommit(db))
+  return g
+}

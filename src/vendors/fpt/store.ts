@@ -4,7 +4,7 @@
  * Transitions are single conditional UPDATEs, so two concurrent calls on one session cannot both
  * take the same step (the second sees the new state and is refused as the vendor would).
  */
-import type { DB, StoreSpec } from '../../core/db.js'
+import { groupCommit, type DB, type StoreSpec } from '../../core/db.js'
 import { expiry } from '../../core/vendor/inspect.js'
 import type { StateItem } from '../../core/vendor/module.js'
 import type { DocumentType } from './identity.js'
@@ -86,8 +86,9 @@ export class FptStore {
     }
   }
 
-  create (namespace: string, id: string, deviceType: string, nowMs: number, lifetimeMs: number, limit: number): void {
-    this.s.insert.run(namespace, id, deviceType, nowMs, nowMs + lifetimeMs, limit)
+  /** A new session, committed with the other writes of the tick (core's group commit: init is the hot path). */
+  async create (namespace: string, id: string, deviceType: string, nowMs: number, lifetimeMs: number, limit: number): Promise<void> {
+    await groupCommit(this.db).run(() => this.s.insert.run(namespace, id, deviceType, nowMs, nowMs + lifetimeMs, limit))
   }
 
   get (namespace: string, id: string): SessionRow | undefined {

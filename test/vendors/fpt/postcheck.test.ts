@@ -163,7 +163,7 @@ for (const [code, stage] of Object.entries(STAGE)) {
     const doc = stage === 'passport' ? 'passport' : 'idr'
     const outcome = shippedOutcome(scenario.name, 'fpt.ocr', { 'document-type': doc })
     const run = async (outcome: Outcome): Promise<string[]> => {
-      const sid = flow.init()
+      const sid = await flow.init()
       if (stage === 'passport') return [await codeOf(async () => await flow.ocr(sid, { doc, outcome }))]
       return [await codeOf(async () => await flow.ocr(sid, { side: 'front', outcome })), await codeOf(async () => await flow.ocr(sid, { side: 'back', outcome }))]
     }

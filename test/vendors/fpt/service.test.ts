@@ -25,7 +25,7 @@ const INIT = 'fpt.session_init'
 
 t.test('init creates a session of the device type that lives 30 minutes from now, with the retry limit of its sdk_config', async (t) => {
   const flow = new Flow()
-  const answer = flow.initAnswer('ios')
+  const answer = await flow.initAnswer('ios')
   t.match(answer['session-id'], /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   t.same(answer.sdk_config, { is_show_ekyc_result: true, ekyc_flow: 1, liveness_type: 1, is_skip_nfc: true, limit: 5 }, "the document's example configuration")
   t.match(flow.session(answer['session-id']), { device_type: 'ios', state: 'new', created_ms: flow.nowMs, expires_ms: flow.nowMs + 1_800_000, retry_limit: 5, attempts: 0 })
@@ -33,16 +33,16 @@ t.test('init creates a session of the device type that lives 30 minutes from now
 
 t.test('sdk_config comes from the settings, per device type; its limit is the liveness retry limit', async (t) => {
   const flow = new Flow({ settings: { sdk_config: { ios: { limit: 2, liveness_type: 3 }, 'web-sdk': { is_skip_nfc: false } } } })
-  const ios = flow.initAnswer('ios')
+  const ios = await flow.initAnswer('ios')
   t.same(ios.sdk_config, { is_show_ekyc_result: true, ekyc_flow: 1, liveness_type: 3, is_skip_nfc: true, limit: 2 })
   t.equal(flow.session(ios['session-id'])?.retry_limit, 2)
-  t.equal(flow.initAnswer('web-sdk').sdk_config.is_skip_nfc, false)
-  t.equal(flow.initAnswer('android').sdk_config.limit, 5, 'other device types keep the defaults')
+  t.equal((await flow.initAnswer('web-sdk')).sdk_config.is_skip_nfc, false)
+  t.equal((await flow.initAnswer('android')).sdk_config.limit, 5, 'other device types keep the defaults')
 })
 
 t.test('an init scenario\'s sdk_config overrides the settings, and its limit becomes the retry limit', async (t) => {
   const flow = new Flow()
-  const answer = flow.initAnswer('android', shipped('fpt/retry-limit-3', INIT))
+  const answer = await flow.initAnswer('android', shipped('fpt/retry-limit-3', INIT))
   t.equal(answer.sdk_config.limit, 3)
   t.equal(flow.session(answer['session-id'])?.retry_limit, 3)
 })
@@ -50,7 +50,7 @@ t.test('an init scenario\'s sdk_config overrides the settings, and its limit bec
 t.test('the scenario binds to the session init creates', async (t) => {
   const flow = new Flow()
   const call = flow.call(INIT, {})
-  const answer = init(call, 'api')
+  const answer = await init(call, 'api')
   t.same(call.bound, [answer['session-id']])
 })
 
@@ -80,7 +80,7 @@ t.test('a later step\'s session: no session-id is "uuid must be provided"; unkno
   t.match(await codeOf(undefined), { errorCode: '400', errorMessage: 'uuid must be provided' })
   t.match(await codeOf('b3dc960b-f2d2-4917-8135-000000000000'), { errorCode: '403', errorMessage: 'Session expired' })
   t.match(await codeOf('x'.repeat(129)), { errorCode: '403' })
-  const sid = flow.init()
+  const sid = await flow.init()
   t.equal(openSession(call, sid).session_id, sid)
   flow.advance(1800)
   t.match(await codeOf(sid), { errorCode: '403' }, 'expired at exactly 30 minutes')
@@ -95,7 +95,7 @@ const valuesOf = (data: Array<{ key: string, value: string }>): Record<string, s
 
 t.test('the front side, then the back: the back answer lists the front fields as the front call gave them, then the back fields', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const front = await flow.ocr(sid, { side: 'front' })
   t.equal(front.errorCode, '0')
   t.same(front.data.map((f) => f.key), ['ID', 'Name', 'Date of birth', 'Sex', 'Nationality', 'Home', 'Address', 'Expired Date', 'QRcode', 'Type', 'Province', 'District', 'Ward', 'Street'],
@@ -114,15 +114,15 @@ t.test('the front side, then the back: the back answer lists the front fields as
 
 t.test('both sides in one request (no side-type): the same answer as front then back', async (t) => {
   const flow = new Flow()
-  const both = await flow.ocr(flow.init())
+  const both = await flow.ocr(await flow.init())
   t.equal(both.errorCode, '0')
-  const sid = flow.init()
+  const sid = await flow.init()
   await flow.ocr(sid, { side: 'front' })
   t.same(both.data, (await flow.ocr(sid, { side: 'back' })).data, 'same images, same answer, whichever way they are sent')
 })
 
 t.test('the same front picture gives the same person; another picture, another person; another --seed, another person', async (t) => {
-  const read = async (flow: Flow, seed: number): Promise<unknown> => (await flow.ocr(flow.init(), { side: 'front', files: [await image(seed)] })).data
+  const read = async (flow: Flow, seed: number): Promise<unknown> => (await flow.ocr(await flow.init(), { side: 'front', files: [await image(seed)] })).data
   const flow = new Flow()
   const first = await read(flow, 1)
   t.same(await read(flow, 1), first)
@@ -132,7 +132,7 @@ t.test('the same front picture gives the same person; another picture, another p
 
 t.test('a passport is one file: its fields at once, the session is ready for liveness, and the page is taken once (E103)', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const v = valuesOf((await flow.ocr(sid, { doc: 'passport' })).data)
   t.match(v['Passport Number'], /^[A-Z]\d{7}$/)
   t.equal(v.MRZ?.split('\n').length, 2)
@@ -143,7 +143,7 @@ t.test('a passport is one file: its fields at once, the session is ready for liv
 
 t.test('a driver licence (dlr): front then back', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const front = await flow.ocr(sid, { doc: 'dlr', side: 'front' })
   t.equal(front.errorCode, '0')
   t.same(front.data.map((f) => f.key), ['ID', 'Name', 'Date of birth', 'Nationality', 'Address', 'Class', 'Issue Date', 'Issue Location', 'Expired Date'])
@@ -156,7 +156,7 @@ t.test('a driver licence (dlr): front then back', async (t) => {
 
 t.test('E101 Front picture must be taken first: the back before the front, answered before the files are read; nothing is recorded', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const r = await ocrRefusal(async () => await flow.ocr(sid, { side: 'back' }))
   t.equal(r.status, 200)
   t.same(r.body, OCR_ERROR('E101', 'Front picture must be taken first'))
@@ -168,14 +168,14 @@ t.test('E101 Front picture must be taken first: the back before the front, answe
 
 t.test('E101 also when the back is of another document type than the front', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   await flow.ocr(sid, { side: 'front' })
   t.same((await ocrRefusal(async () => await flow.ocr(sid, { side: 'back', doc: 'dlr' }))).body, OCR_ERROR('E101', 'Front picture must be taken first'))
 })
 
 t.test('E103 Please capture your rear document: the front twice, or both sides after the front; the back may be taken again', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   await flow.ocr(sid, { side: 'front' })
   const twice = await ocrRefusal(async () => await flow.ocr(sid, { side: 'front' }))
   t.equal(twice.status, 200)
@@ -187,14 +187,14 @@ t.test('E103 Please capture your rear document: the front twice, or both sides a
 
 t.test('E110 Wrong side-type of document: side-type back for a passport, before the call order', async (t) => {
   const flow = new Flow()
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { doc: 'passport', side: 'back' }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { doc: 'passport', side: 'back' }))
   t.equal(r.status, 200)
   t.same(r.body, OCR_ERROR('E110', 'Wrong side-type of document'))
 })
 
 t.test('a failed OCR changes nothing: the same side can be taken again', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   t.match((await ocrRefusal(async () => await flow.ocr(sid, { side: 'front', files: [await image(1, { blur: 8 })] }))).body, { errorCode: 'QC03' })
   t.equal(flow.session(sid)?.state, 'new')
   t.equal((await flow.ocr(sid, { side: 'front' })).errorCode, '0')
@@ -205,7 +205,7 @@ t.test('a failed OCR changes nothing: the same side can be taken again', async (
 t.test('3 Unable to find the selected document in the image (HTTP 400): a flat, empty picture', async (t) => {
   const flow = new Flow()
   const flat = await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer()
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [flat] }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [flat] }))
   t.equal(r.status, 400)
   t.same(r.body, OCR_ERROR('3', 'Unable to find the selected document in the image'))
 })
@@ -214,15 +214,15 @@ t.test('7 Invalid image file (HTTP 400): a file over max_image_bytes; the limit 
   const flow = new Flow({ settings: { max_image_bytes: 200_000 } })
   const img = await image()
   const exact = Buffer.concat([img, Buffer.alloc(200_000 - img.length)])
-  t.equal((await flow.ocr(flow.init(), { side: 'front', files: [exact] })).errorCode, '0')
-  const over = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [Buffer.concat([exact, Buffer.alloc(1)])] }))
+  t.equal((await flow.ocr(await flow.init(), { side: 'front', files: [exact] })).errorCode, '0')
+  const over = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [Buffer.concat([exact, Buffer.alloc(1)])] }))
   t.equal(over.status, 400)
   t.same(over.body, OCR_ERROR('7', 'Invalid image file'))
 })
 
 t.test('QC01 Image resolution is too low: under 640x480', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   for (const [width, height] of [[320, 240], [639, 480], [640, 479]] as const) {
     const r = await ocrRefusal(async () => await flow.ocr(sid, { side: 'front', files: [await image(1, { width, height })] }))
     t.equal(r.status, 200)
@@ -238,20 +238,20 @@ async function withGlare (picture: Buffer): Promise<Buffer> {
 
 t.test('QC02 Image has bright spot(s): glare over more than 5% of the picture', async (t) => {
   const flow = new Flow()
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [await withGlare(await image())] }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [await withGlare(await image())] }))
   t.same(r.body, OCR_ERROR('QC02', 'Image has bright spot(s)'))
 })
 
 t.test('QC03 Image is blurry: a heavily blurred picture', async (t) => {
   const flow = new Flow()
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [await image(1, { blur: 8 })] }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [await image(1, { blur: 8 })] }))
   t.same(r.body, OCR_ERROR('QC03', 'Image is blurry'))
 })
 
 t.test('QC04 Image has bad luminance: too dark or too bright', async (t) => {
   const flow = new Flow()
   for (const gain of [0.1, 3]) {
-    const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [await image(1, { gain })] }))
+    const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [await image(1, { gain })] }))
     t.same(r.body, OCR_ERROR('QC04', 'Image has bad luminance'), `gain ${gain}`)
   }
 })
@@ -268,31 +268,31 @@ t.test('the image checks come in the ruled order: 3, QC01 resolution, QC04 lumin
     ['blurred, with glare', await withGlare(await image(1, { blur: 8 })), 'QC02']
   ]
   for (const [what, picture, code] of cases) {
-    const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [picture] }))
+    const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [picture] }))
     t.equal(r.body.errorCode, code, what)
   }
 })
 
 t.test('the back image gets the same checks, after the front one', async (t) => {
   const flow = new Flow()
-  const blurredBack = await ocrRefusal(async () => await flow.ocr(flow.init(), { files: [await image(1), await image(2, { blur: 8 })] }))
+  const blurredBack = await ocrRefusal(async () => await flow.ocr(await flow.init(), { files: [await image(1), await image(2, { blur: 8 })] }))
   t.equal(blurredBack.body.errorCode, 'QC03')
-  const bothBad = await ocrRefusal(async () => await flow.ocr(flow.init(), { files: [await image(1, { width: 320, height: 240 }), await image(2, { blur: 8 })] }))
+  const bothBad = await ocrRefusal(async () => await flow.ocr(await flow.init(), { files: [await image(1, { width: 320, height: 240 }), await image(2, { blur: 8 })] }))
   t.equal(bothBad.body.errorCode, 'QC01', 'the front is checked first')
 })
 
 t.test('the quality thresholds are settings', async (t) => {
   const flow = new Flow({ settings: { quality: { min_width: 1000, min_height: 700, min_sharpness: 0.05 } } })
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front' }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front' }))
   t.equal(r.body.errorCode, 'QC01', '640x480 is now too small')
-  t.equal((await flow.ocr(flow.init(), { side: 'front', files: [await image(1, { width: 1024, height: 768, blur: 8 })] })).errorCode, '0', 'the blur is now tolerated')
+  t.equal((await flow.ocr(await flow.init(), { side: 'front', files: [await image(1, { width: 1024, height: 768, blur: 8 })] })).errorCode, '0', 'the blur is now tolerated')
 })
 
 // --- Scenarios ---------------------------------------------------------------------------
 
 t.test('real checks come before the scenario: a damaged image with the QC03 scenario still gets 7, and no decision is made', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const decided: unknown[] = []
   const blurry = (d: unknown): Record<string, unknown> => { decided.push(d); return shipped('fpt/ocr-QC03-blurry', 'fpt.ocr') }
   const r = await ocrRefusal(async () => await flow.ocr(sid, { side: 'front', files: [Buffer.from('nope')], outcome: blurry }))
@@ -331,7 +331,7 @@ const errorScenarios: Array<[string, number, string, string]> = [
 t.test('every shipped OCR error scenario answers its code, message and HTTP status, and the session stays as it was', async (t) => {
   const flow = new Flow()
   for (const [name, status, code, message] of errorScenarios) {
-    const sid = flow.init()
+    const sid = await flow.init()
     const r = await ocrRefusal(async () => await flow.ocr(sid, { side: 'front', outcome: shipped(name, 'fpt.ocr') }))
     t.equal(r.status, status, name)
     t.same(r.body, OCR_ERROR(code, message), name)
@@ -348,7 +348,7 @@ const SPOOF = outcomeOf('fpt/liveness-always-fails')
 
 t.test('liveness only once OCR is complete: HTTP 400 "OCR must be completed before liveness" before it and after the front alone', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   const before = await livenessRefusal(async () => await flow.liveness(sid))
   t.equal(before.status, 400)
   t.same(before.body, {
@@ -444,7 +444,7 @@ t.test('refusals are not attempts: key, device-type, session-id, lang', async (t
 
 t.test('a session expires 30 minutes after init: OCR then answers 403 Session expired', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   flow.advance(1799)
   t.equal((await flow.ocr(sid, { side: 'front' })).errorCode, '0', 'still alive at 29:59')
   flow.advance(1)
@@ -455,7 +455,7 @@ t.test('a session expires 30 minutes after init: OCR then answers 403 Session ex
 
 t.test('the 30 minutes count from init, not from the last call: liveness then answers 403 in the liveness shape', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   flow.advance(1000)
   await flow.ocr(sid, { side: 'front' })
   await flow.ocr(sid, { side: 'back' })
@@ -475,7 +475,7 @@ t.test('the 30 minutes count from init, not from the last call: liveness then an
 
 t.test('the session lifetime is a setting', async (t) => {
   const flow = new Flow({ settings: { session_lifetime_seconds: 60 } })
-  const sid = flow.init()
+  const sid = await flow.init()
   flow.advance(60)
   t.equal((await ocrRefusal(async () => await flow.ocr(sid, { side: 'front' }))).body.errorCode, '403')
 })
@@ -596,7 +596,7 @@ t.test('face_search (when enabled): the selfie against the faces of earlier pass
   t.same(first.face_search, { 'bank-customers': { selfie: [], document: [] } }, 'nobody before')
   t.same(Object.keys(first), ['code', 'message', 'liveness', 'face_match', 'video_face_url', 'compared_face_url', 'face_search', 'is_complete_session'])
   // The same person: the selfie again, and as the document picture.
-  const sid = flow.init()
+  const sid = await flow.init()
   await flow.ocr(sid, { files: [selfie, await image(2)] })
   const hits = (await flow.liveness(sid, { selfies: [selfie] })).face_search?.['bank-customers']
   t.equal(hits?.selfie.length, 1)
@@ -629,7 +629,7 @@ function inspect (flow: Flow, namespace = 'default'): StateItem[] {
 
 t.test('a new session: its session-id, device type, 30 minutes left, the retry limit of its sdk_config', async (t) => {
   const flow = new Flow()
-  const sid = flow.init('ios')
+  const sid = await flow.init('ios')
   t.same(inspect(flow), [{
     kind: 'session',
     id: sid,
@@ -641,7 +641,7 @@ t.test('a new session: its session-id, device type, 30 minutes left, the retry l
 
 t.test('the time left counts down on the virtual clock from init, whatever the calls; 0 once expired', async (t) => {
   const flow = new Flow()
-  const sid = flow.init()
+  const sid = await flow.init()
   flow.advance(1000)
   await flow.ocr(sid, { side: 'front' })
   t.match(inspect(flow)[0], { remaining_seconds: 800, fields: { state: 'front', document_type: 'idr' } })
@@ -668,9 +668,9 @@ t.test('a pass closes the session as a success; sessions are listed newest first
   const passed = await flow.ready()
   await flow.liveness(passed)
   flow.advance(1)
-  const later = flow.init('web-sdk')
+  const later = await flow.init('web-sdk')
   const elsewhere = new Flow({ namespace: 'elsewhere', store: flow.store })
-  elsewhere.init()
+  await elsewhere.init()
   const items = inspect(flow)
   t.same(items.map((i) => i.id), [later, passed])
   t.match(items[1]?.fields, { state: 'closed', closed_reason: 'success', attempts: 0, retries_left: 5 })

@@ -21,11 +21,11 @@ export function checkInit (call: FptCall, headers: FptHeaders): DeviceType {
   return deviceTypeOf(headers.deviceType)
 }
 
-export function init (call: FptCall, device: DeviceType): InitAnswer {
+export async function init (call: FptCall, device: DeviceType): Promise<InitAnswer> {
   const outcome = call.decideOrThrow<FptOutcome>()
   const c = { ...call.settings.sdk_config[device], ...outcome.sdk_config }
   const id = randomUUID()
-  call.store.create(call.namespace, id, device, call.nowMs(), call.settings.session_lifetime_seconds * 1000, c.limit)
+  await call.store.create(call.namespace, id, device, call.nowMs(), call.settings.session_lifetime_seconds * 1000, c.limit)
   call.bindSession(id)
   return {
     code: '200',
