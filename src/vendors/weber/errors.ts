@@ -63,6 +63,32 @@ export type WeberCode = (typeof catalogue.codes)[number]
 const NOT_FOR_SCENARIOS: readonly string[] = ['validation', 'upstream-error', 'face-detection-failed', 'undefined-implementation', 'unexpected-eof']
 export const scenarioCodes = catalogue.codes.filter((c) => !NOT_FOR_SCENARIOS.includes(c)) as [WeberCode, ...WeberCode[]]
 
+const SESSION = ['session-invalid', 'session-expired'] as const
+/** What any route with a JSON body can meet before or around its handler. */
+const BODY = ['body-too-large', 'unexpected-eof', 'panic'] as const
+
+/**
+ * What each operation answers (weber.md per endpoint; vendor-notes §1.3-§1.11): a scenario's `error`
+ * must be one of its operation's (core checks it when the scenario files load).
+ */
+export const operations: Record<string, { errors: readonly WeberCode[] }> = {
+  'weber.ping': { errors: ['panic'] },
+  'weber.listServices': { errors: ['invalid-type', 'panic'] },
+  'weber.getService': { errors: ['service-not-found', 'panic'] },
+  'weber.requestService': { errors: [...SESSION, 'invalid-id', 'record-not-found', 'undefined-implementation', 'upstream-error', 'face-detection-failed', ...BODY] },
+  'weber.createVisitor': { errors: ['validation', 'email-invalid', ...BODY] },
+  'weber.createActivity': { errors: [...SESSION, 'record-not-found', ...BODY] },
+  'weber.createFeedback': { errors: [...SESSION, 'validation', 'comment-required', 'record-not-found', ...BODY] },
+  'weber.ekyc': { errors: [...SESSION, 'upstream-error', ...BODY] },
+  'weber.getFacePaymentAccount': { errors: [...SESSION, 'no-active-account', 'panic'] },
+  'weber.facePaymentAccount': { errors: [...SESSION, 'validation', 'phone-not-positive', 'phone-exists', 'liveness-false', 'upstream-error', ...BODY] },
+  'weber.activateFacePaymentAccount': { errors: [...SESSION, 'validation', 'pin-not-positive', 'where-required', ...BODY] },
+  'weber.checkLimit': { errors: [...SESSION, 'validation', 'phone-wrong', 'account-record-not-found', ...BODY] },
+  'weber.pay': { errors: [...SESSION, 'validation', 'payment-not-live', 'payment-face-mismatch', 'wrong-pin', 'balance-not-enough', 'account-record-not-found', 'upstream-error', ...BODY] },
+  'weber.resetBalance': { errors: [...SESSION, 'no-active-account', 'panic'] },
+  'weber.passiveLiveness': { errors: [...SESSION, 'upstream-error', ...BODY] }
+}
+
 /**
  * What fails before a handler runs: a body over the sandbox's limit is 413 in Go's words; a body cut
  * short of its length, or too slow to arrive, is what Go's decoder says of it. Anything unexpected is

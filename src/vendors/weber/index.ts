@@ -5,9 +5,9 @@
  * @see ../../core/README.md
  */
 import type { VendorModule } from '../../core/vendor/module.js'
-import { catalogue, failures, scenarioCodes } from './errors.js'
+import { catalogue, failures, operations } from './errors.js'
 import { ginNotFound, registerGin } from './gin.js'
-import { OPERATION_IDS, routes } from './routes/index.js'
+import { routes } from './routes/index.js'
 import { outcomeSchema, settingsSchema, type WeberSettings } from './schemas.js'
 import { inspect, storeSpec, WeberStore } from './store.js'
 
@@ -28,7 +28,7 @@ export const weber: VendorModule<WeberSettings, WeberStore> = {
   store: { spec: storeSpec, open: (db, settings) => new WeberStore(db, settings), inspect },
   catalogue,
   // A scenario may answer any of its codes on any operation (the catalogue entries are not per endpoint).
-  operations: Object.fromEntries(OPERATION_IDS.map((op) => [op, { errors: scenarioCodes }])),
+  operations,
   outcome: outcomeSchema,
   failures,
   // gin's answers (gin.ts): OPTIONS 204, the redirect of a trailing slash, else 404 page not found.

@@ -11,12 +11,6 @@ import { solutionRoutes } from './solutions.js'
 import { visitorRoutes } from './visitors.js'
 
 /** Every operation of the real router, by operationId. */
-export const OPERATION_IDS = [
-  'weber.ping', 'weber.listServices', 'weber.getService', 'weber.requestService', 'weber.createVisitor', 'weber.createActivity',
-  'weber.createFeedback', 'weber.ekyc', 'weber.getFacePaymentAccount', 'weber.facePaymentAccount', 'weber.activateFacePaymentAccount',
-  'weber.checkLimit', 'weber.pay', 'weber.resetBalance', 'weber.passiveLiveness'
-] as const
-
 export function routes (app: FastifyInstance, kit: WeberKit): void {
   serviceRoutes(app, kit)
   visitorRoutes(app, kit)
