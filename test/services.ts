@@ -6,11 +6,14 @@ import { migrate, openDatabase } from '../src/core/db.js'
 import type { ErrorDetail, RenderedError } from '../src/core/errors.js'
 import { ImageDecoder } from '../src/core/images.js'
 import type { OutboundRequest } from '../src/core/outbound.js'
-import { Random } from '../src/core/random.js'
+import { loadGenerators, Random } from '../src/core/random.js'
 import type { Call, DecideOptions, DecideOrThrowOptions, Outcome } from '../src/core/vendor/call.js'
 import { vendorAnswer } from '../src/core/vendor/failures.js'
 import type { VendorModule } from '../src/core/vendor/module.js'
 import { T0 } from './helper.js'
+
+// Services generate data synchronously: the generators are loaded once for the test file.
+await loadGenerators()
 
 export interface TestCallOptions<St> {
   operation: string

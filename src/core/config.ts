@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parse as parseYaml } from 'yaml'
+import { load as parseYaml } from 'js-yaml'
 import { z } from 'zod'
 
 /** A refused configuration: every problem found, one line each (each names its flag, variable or field). */

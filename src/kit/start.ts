@@ -229,6 +229,8 @@ export async function start (config: Config, opts: StartOptions = {}): Promise<S
     throw listenProblem(err, config, name) ?? err
   }
   const address = app.server.address() as AddressInfo
+  // Listening: now what was deferred loads (the data generators), while the first requests come in.
+  setImmediate(() => { app.core.random.load().catch((err: unknown) => { app.log.error({ err }, 'the data generators did not load') }) })
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= (async () => {

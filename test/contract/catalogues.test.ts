@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { VendorError } from '../../src/core/errors.js'
-import { Random } from '../../src/core/random.js'
+import { loadGenerators, Random } from '../../src/core/random.js'
 import { loadScenarioDir, ParseCache } from '../../src/core/scenarios/loader.js'
 import type { Rule, Scenario } from '../../src/core/scenarios/schema.js'
 import type { Miss, VendorModule } from '../../src/core/vendor/module.js'
@@ -26,6 +26,9 @@ import type { FptOutcome } from '../../src/vendors/fpt/schemas.js'
 import { resultCode } from '../../src/vendors/fpt/verdict.js'
 import { vendors } from '../../src/vendors/index.js'
 import { T0 } from '../helper.js'
+
+// FPT's post-checks are computed from generated identities: the generators load first.
+await loadGenerators()
 
 type Vendor = VendorModule<any, any>
 type Outcome = Record<string, unknown>

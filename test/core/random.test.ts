@@ -21,8 +21,16 @@ t.test('the same seed and request content give the same values, others differ', 
   t.ok((String(v).split('.')[1] ?? '').length <= 4, 'rounded to 4 decimals')
 })
 
+t.test('generated data needs the generators loaded first (they load after start-up)', async (t) => {
+  const r = new Random(7)
+  await r.load()
+  t.equal(r.loaded, true)
+  t.ok(r.generate('en', ['x'], (f) => f.person.firstName()).length > 0)
+})
+
 t.test('faker is seeded per call: same parts, same person; interleaved calls do not disturb each other', async (t) => {
   const r = new Random(7)
+  await r.load()
   const first = r.generate('vi', ['session-1'], (f) => f.person.fullName())
   r.generate('vi', ['session-2'], (f) => f.person.fullName())
   t.equal(r.generate('vi', ['session-1'], (f) => f.person.fullName()), first)

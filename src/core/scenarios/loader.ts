@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { parseAllDocuments } from 'yaml'
+import { loadAll } from 'js-yaml'
 import type { z } from 'zod'
 import { ScenarioSchema, type Rule, type Scenario, type VendorScenarioSpec } from './schema.js'
 
@@ -57,15 +57,11 @@ function documentsOf (file: string, text: string, label: string): unknown[] {
       throw new ScenarioFileError(label, `not valid JSON (${(err as Error).message})`)
     }
   }
-  const all = parseAllDocuments(text)
-  const list = Array.isArray(all) ? all : [all]
-  const docs: unknown[] = []
-  for (const [i, doc] of list.entries()) {
-    if (doc.errors.length > 0) throw new ScenarioFileError(label, `not valid YAML (document ${i + 1}: ${doc.errors[0]?.message ?? ''})`)
-    const value: unknown = doc.toJS()
-    if (value !== null && value !== undefined) docs.push(value)
+  try {
+    return loadAll(text).filter((value) => value !== null && value !== undefined)
+  } catch (err) {
+    throw new ScenarioFileError(label, `not valid YAML (${(err as Error).message.split('\n')[0] ?? ''})`)
   }
-  return docs
 }
 
 /** Check one rule against the vendor's vocabulary; the outcomes are replaced by their parsed values. */

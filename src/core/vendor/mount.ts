@@ -80,7 +80,9 @@ function openCalls<S, St> (scope: FastifyInstance, core: Core, deps: CallDeps<S,
       notFound(request, reply)
       return
     }
-    done()
+    // The data generators load after start-up (random.ts); the first vendor requests wait for them.
+    if (core.random.loaded) done()
+    else core.random.load().then(() => { done() }, done)
   })
 }
 
