@@ -297,7 +297,7 @@ export interface components {
             /** @description ISO-8601 on the namespace clock; null: does not expire */
             expires_at: string | null;
             fields: {
-                [key: string]: (string | number | boolean) | null;
+                [key: string]: (string | null) | number | boolean;
             };
             id: string;
             /** @description session, visitor, account, token, callback, ... */
@@ -353,6 +353,15 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
         };
     };
     "admin.clockAdvance": {
@@ -401,8 +410,35 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
             /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -451,8 +487,35 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
             /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -494,6 +557,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
         };
     };
     "admin.namespaces": {
@@ -527,6 +599,15 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -586,6 +667,15 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
         };
     };
     "admin.requestsClear": {
@@ -622,6 +712,33 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -671,6 +788,15 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -729,8 +855,35 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
             /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -777,6 +930,15 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -844,8 +1006,35 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
             /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -905,8 +1094,35 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
             /** @description The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -943,6 +1159,15 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
         };
     };
     "admin.scenariosReload": {
@@ -971,6 +1196,33 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1018,6 +1270,15 @@ export interface operations {
             };
             /** @description With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxError"];
+                };
+            };
+            /** @description The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal). */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };

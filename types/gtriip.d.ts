@@ -151,7 +151,7 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;

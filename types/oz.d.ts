@@ -667,7 +667,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -699,13 +699,13 @@ export interface operations {
                     "application/json": components["schemas"]["OzHealth"];
                 };
             };
-            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            /** @description Another method on this path (GET only): LDE-002002 (Invalid HTTP request method) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SandboxError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
             /** @description The liveness processor's error, as {"code", "message"}: LDE-001001 (Liveness detection processor internal error) */
@@ -717,7 +717,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -773,7 +773,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -829,7 +829,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -887,7 +887,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -943,7 +943,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -999,7 +999,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1031,13 +1031,13 @@ export interface operations {
                     "application/json": components["schemas"]["OzHealth"];
                 };
             };
-            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            /** @description Another method on this path (GET only): BPE-002002 (Invalid HTTP request method) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SandboxError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
             /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
@@ -1049,7 +1049,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1105,7 +1105,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1161,7 +1161,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1193,13 +1193,13 @@ export interface operations {
                     "application/json": components["schemas"]["OzVersion"];
                 };
             };
-            /** @description Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            /** @description Another method on this path (GET only): BPE-002002 (Invalid HTTP request method) Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SandboxError"];
+                    "application/json": components["schemas"]["OzError"] | components["schemas"]["SandboxError"];
                 };
             };
             /** @description The biometric processor's error, as {"code", "message"}: BPE-001001 (Internal bioprocessor error) */
@@ -1211,7 +1211,7 @@ export interface operations {
                     "application/json": components["schemas"]["OzError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;

@@ -572,7 +572,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -645,7 +645,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -709,7 +709,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description an upstream error text; an empty body when have_twin is missing in create mode */
+            /** @description an upstream error text; an empty body (no Content-Type: a Go panic) when have_twin is missing in create mode */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -718,7 +718,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -791,7 +791,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -843,16 +843,17 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description "This session id does not have an active face payment account" */
+            /** @description "This session id does not have an active face payment account". Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberError"];
+                    "text/plain": "404 page not found";
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -907,13 +908,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description "record not found": no active account */
+            /** @description "record not found": no active account. Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberError"];
+                    "text/plain": "404 page not found";
                 };
             };
             /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
@@ -925,7 +927,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -989,13 +991,14 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description "record not found": no active account */
+            /** @description "record not found": no active account. Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberError"];
+                    "text/plain": "404 page not found";
                 };
             };
             /** @description The body is larger than the sandbox accepts (16 MiB): "http: request body too large" */
@@ -1016,7 +1019,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1068,16 +1071,17 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description "This session id does not have an active face payment account" */
+            /** @description "This session id does not have an active face payment account". Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberError"];
+                    "text/plain": "404 page not found";
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1153,7 +1157,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1226,7 +1230,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1270,7 +1274,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1314,16 +1318,17 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description "Service not found" */
+            /** @description "Service not found". Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WeberError"];
+                    "text/plain": "404 page not found";
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,7 +1395,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description "record not found" (unknown id), "Undefined implementation of: <slug>" (solution and partner services), an upstream error text; an empty body when images[0] has no data-URI comma */
+            /** @description "record not found" (unknown id), "Undefined implementation of: <slug>" (solution and partner services), an upstream error text; an empty body (no Content-Type: a Go panic) when an analytic service gets no images or images[0] has no data-URI comma */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1399,7 +1404,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1454,7 +1459,7 @@ export interface operations {
                     "application/json": components["schemas"]["WeberError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1495,7 +1500,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxError"];
                 };
             };
-            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above. */
+            /** @description What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README). */
             default: {
                 headers: {
                     [name: string]: unknown;

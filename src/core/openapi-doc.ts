@@ -36,6 +36,11 @@ function operations (doc: Json): Json[] {
   return Object.values(doc.paths as Record<string, Json>).flatMap((item) => Object.values(item) as Json[])
 }
 
+/** The operations of a document with their HTTP method. */
+function methodOperations (doc: Json): Array<[string, Json]> {
+  return Object.values(doc.paths as Record<string, Json>).flatMap((item) => Object.entries(item) as Array<[string, Json]>)
+}
+
 function components (doc: Json, kind: string): Json {
   doc.components ??= {}
   doc.components[kind] ??= {}
@@ -82,7 +87,7 @@ function sandbox400 (doc: Json): void {
 function faultDefault (doc: Json): void {
   for (const op of operations(doc)) {
     op.responses.default ??= {
-      description: "What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above."
+      description: "What a scenario makes of the answer: a raw response (any status, headers and body) or a fault (another HTTP status, an empty or half-cut body). Without a scenario, the vendor's answers above; and to a method this path does not take, or a path under the prefix that no operation serves, the vendor's not-found answer (see the vendor's README)."
     }
   }
 }
@@ -138,14 +143,29 @@ const ADMIN_ANSWERS: Record<string, string> = {
   400: "The sandbox's own error: a malformed body, query or X-Sandbox-Namespace (invalid-request, invalid-json, invalid-namespace, ...).",
   401: 'With --admin-token: no or a wrong `Authorization: Bearer <token>` (sandbox error admin-unauthorized).',
   404: "The sandbox's own error: no scenario of that name is loaded (unknown-scenario).",
+  413: "The sandbox's own error: the body is larger than an admin call takes, 1 MiB (body-too-large).",
+  415: "The sandbox's own error: the body is not JSON; admin calls take application/json (unsupported-media-type).",
   503: 'The database does not take writes now (locked by another process, full); nothing changed (sandbox error store-unavailable; see GET /__admin/health).'
 }
 
 /** Admin operations that write state: they can meet a database that does not take writes. */
 const ADMIN_WRITES = new Set(['admin.reset', 'admin.clockAdvance', 'admin.clockReset', 'admin.scenarioActivate', 'admin.scenarioClear'])
 
-function describeAdminAnswers (op: Json): void {
-  if (ADMIN_WRITES.has(op.operationId)) op.responses['503'] ??= { content: { 'application/json': { schema: REF('schemas', 'SandboxError') } } }
+/** Methods whose body the admin API reads (Fastify parses bodies of these only): not JSON, or too large, is refused. */
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
+
+const sandboxErrorAnswer = (): Json => ({ content: { 'application/json': { schema: REF('schemas', 'SandboxError') } } })
+
+function describeAdminAnswers (op: Json, method: string): void {
+  if (ADMIN_WRITES.has(op.operationId)) op.responses['503'] ??= sandboxErrorAnswer()
+  if (BODY_METHODS.has(method)) {
+    op.responses['413'] ??= sandboxErrorAnswer()
+    op.responses['415'] ??= sandboxErrorAnswer()
+  }
+  op.responses.default ??= {
+    description: "The sandbox's own error for anything else: no admin call at this path, or with this method (404 unknown-admin-call); an unexpected failure (500 internal).",
+    ...sandboxErrorAnswer()
+  }
   for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
     if (r.description !== undefined && r.description !== 'Default Response') continue
     r.description = status === '200' ? String(op.summary ?? 'Success') : ADMIN_ANSWERS[status] ?? `HTTP ${status}`
@@ -160,7 +180,7 @@ export function decorateAdminDocument (doc: Json): Json {
     scheme: 'bearer',
     description: 'The value of --admin-token (SANDBOX_ADMIN_TOKEN). Without it configured, admin calls need no token.'
   }
-  for (const op of operations(doc)) {
+  for (const [method, op] of methodOperations(doc)) {
     optionalBody(op)
     if (op.operationId === 'admin.health') {
       op.security = []
@@ -168,7 +188,7 @@ export function decorateAdminDocument (doc: Json): Json {
       op.security = [{ adminToken: [] }]
       op.responses['401'] ??= { content: { 'application/json': { schema: REF('schemas', 'SandboxError') } } }
     }
-    describeAdminAnswers(op)
+    describeAdminAnswers(op, method)
   }
   return doc
 }

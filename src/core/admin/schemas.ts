@@ -51,7 +51,8 @@ export const StateItemSchema = z.object({
   id: z.string(),
   expires_at: z.string().nullable().describe('ISO-8601 on the namespace clock; null: does not expire'),
   remaining_seconds: z.number().nullable().describe('seconds left (0 once expired); null: does not expire'),
-  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  // null as a nullable string branch: OpenAPI 3.0 ties `nullable` to a `type` (a nullable anyOf allows no null).
+  fields: z.record(z.string(), z.union([z.string().nullable(), z.number(), z.boolean()]))
 }).meta({ id: 'SandboxStateItem' })
 
 export const StreamQuery = z.object({

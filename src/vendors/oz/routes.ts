@@ -52,6 +52,15 @@ function responses (operationId: string, ok: unknown): Record<number, unknown> {
   return { 200: ok, ...refusals(operationId) }
 }
 
+/**
+ * The responses of a path that takes only GET: another method on the path answers the family's
+ * "Invalid HTTP request method" (README, Errors), and OpenAPI documents answers per operation only.
+ */
+function getOnlyResponses (operationId: string, ok: unknown): Record<number, unknown> {
+  const code = OPERATIONS[operationId]?.family === 'LDE' ? 'LDE-002002' : 'BPE-002002'
+  return { ...responses(operationId, ok), 400: json(`Another method on this path (GET only): ${code} (${catalogue.entries[code].message})`, OzError) }
+}
+
 const HEALTH = (processor: string): ReturnType<typeof json> =>
   json(`The ${processor} processor status: 0 – the ${processor} processor is working correctly; 3 – the ${processor} processor is inoperative.`, Health)
 const COMPARED = (what: string): ReturnType<typeof json> =>
@@ -96,11 +105,11 @@ function sendMultipart (reply: FastifyReply, r: biometry.MultipartAnswer): Fasti
 
 function statusRoutes (app: App, kit: OzKit): void {
   app.get('/version', {
-    schema: { operationId: 'oz.version', tags, summary: 'Component version check', description: 'oz-api-lite.md, "version" (since 1.1.1).', response: responses('oz.version', json('The versions of the components: core, the API Lite core version number; tfss, the TFSS version number; models, each model\'s name and version number.', Version)) }
+    schema: { operationId: 'oz.version', tags, summary: 'Component version check', description: 'oz-api-lite.md, "version" (since 1.1.1).', response: getOnlyResponses('oz.version', json('The versions of the components: core, the API Lite core version number; tfss, the TFSS version number; models, each model\'s name and version number.', Version)) }
   }, async (request) => status.version(kit.call(request)))
 
   app.get('/v1/face/pattern/health', {
-    schema: { operationId: 'oz.health', tags, summary: 'Biometric processor status check', description: 'status 0: working correctly; 3: inoperative.', response: responses('oz.health', HEALTH('biometric')) }
+    schema: { operationId: 'oz.health', tags, summary: 'Biometric processor status check', description: 'status 0: working correctly; 3: inoperative.', response: getOnlyResponses('oz.health', HEALTH('biometric')) }
   }, async (request) => status.health(kit.call(request)))
 }
 
@@ -167,7 +176,7 @@ function biometryRoutes (app: App, kit: OzKit): void {
 
 function livenessRoutes (app: App, kit: OzKit): void {
   app.get('/v1/face/liveness/health', {
-    schema: { operationId: 'oz.liveness_health', tags, summary: 'Liveness processor status check', description: 'status 0: working correctly; 3: inoperative.', response: responses('oz.liveness_health', HEALTH('liveness')) }
+    schema: { operationId: 'oz.liveness_health', tags, summary: 'Liveness processor status check', description: 'status 0: working correctly; 3: inoperative.', response: getOnlyResponses('oz.liveness_health', HEALTH('liveness')) }
   }, async (request) => status.health(kit.call(request)))
 
   app.post('/v1/face/liveness/detect', {

@@ -9,9 +9,9 @@ import { AccountRequest, AccountResponse, ActivationRequest, CheckLimitRequest, 
 import {
   AccountBody, ActivationBody, activateAccount, checkLimit, CheckLimitBody, getAccount, pay, PayBody, postAccount, resetBalance
 } from '../service/facepay.js'
-import { answer, BIND_NOTE, bind400, error, session401, tags, tooLarge, type WeberKit } from './shared.js'
+import { answer, BIND_NOTE, bind400, error, notFound, session401, tags, tooLarge, type WeberKit } from './shared.js'
 
-const noActiveAccount = error('"This session id does not have an active face payment account"')
+const noActiveAccount = notFound('"This session id does not have an active face payment account"')
 
 function getAccountRoute (app: FastifyInstance, kit: WeberKit): void {
   app.withTypeProvider<ZodTypeProvider>().get('/api/v1/face-payment/account/:session_id', {
@@ -47,7 +47,7 @@ function accountRoutes (app: FastifyInstance, kit: WeberKit): void {
           'try to use another number"; create: "Liveness result for the inputted image is false"'),
         401: session401,
         413: tooLarge,
-        500: error('an upstream error text; an empty body when have_twin is missing in create mode')
+        500: error('an upstream error text; an empty body (no Content-Type: a Go panic) when have_twin is missing in create mode')
       }
     },
     config: { goBody: AccountBody }
@@ -87,7 +87,7 @@ function checkLimitRoute (app: FastifyInstance, kit: WeberKit): void {
         200: answer('"Check limit minimum payment success": balance, full_name, have_twin and is_limit', CheckLimitResponse),
         400: bind400('"phone is a required field", "phone must be a valid numeric value", "amount is a required field"'),
         401: error('"Your phone number is wrong", or a session error'),
-        404: error('"record not found": no active account'),
+        404: notFound('"record not found": no active account'),
         413: tooLarge
       }
     },
@@ -111,7 +111,7 @@ function paymentRoutes (app: FastifyInstance, kit: WeberKit): void {
           '"Face payment has failed, face does not match the registered face.", a validator message'),
         401: error('"Wrong pin!", or a session error'),
         402: error('"Your balance is not enough to make this transaction"'),
-        404: error('"record not found": no active account'),
+        404: notFound('"record not found": no active account'),
         413: tooLarge,
         500: error('an upstream error text')
       }

@@ -13,7 +13,7 @@ import { boundBody } from '../gin.js'
 import { AnalyticResponse, InnovationResponse, ServiceParams, ServiceRequest, ServiceResponse, ServicesResponse, TypeQuery } from '../schemas.js'
 import { getService, listServices, requestService, ServiceBody } from '../service/services.js'
 import { decide } from '../service/session.js'
-import { answer, BIND_NOTE, bind400, error, sendJson, session401, tags, tooLarge, type WeberKit } from './shared.js'
+import { answer, BIND_NOTE, bind400, error, notFound, sendJson, session401, tags, tooLarge, type WeberKit } from './shared.js'
 
 export function serviceRoutes (app: FastifyInstance, kit: WeberKit): void {
   catalogueRoutes(app, kit)
@@ -60,7 +60,7 @@ function catalogueRoutes (app: FastifyInstance, kit: WeberKit): void {
       params: ServiceParams,
       response: {
         200: answer('"Get service by slug=<slug> success": `data` is the service object', ServiceResponse),
-        404: error('"Service not found"')
+        404: notFound('"Service not found"')
       }
     }
   }, async (request, reply) => sendJson(reply, getService(kit.call(request), request.params.id)))
@@ -84,7 +84,7 @@ function serviceRequestRoute (app: FastifyInstance, kit: WeberKit): void {
         401: session401,
         413: tooLarge,
         500: error('"record not found" (unknown id), "Undefined implementation of: <slug>" (solution and partner services), ' +
-          'an upstream error text; an empty body when images[0] has no data-URI comma')
+          'an upstream error text; an empty body (no Content-Type: a Go panic) when an analytic service gets no images or images[0] has no data-URI comma')
       }
     },
     config: { goBody: ServiceBody }

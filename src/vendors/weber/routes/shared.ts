@@ -26,6 +26,17 @@ export const error = (description: string): Documented => answer(description, We
 export const tooLarge = error('The body is larger than the sandbox accepts (16 MiB): "http: request body too large"')
 export const session401 = error('"Session ID is not valid" (unknown or empty session_id) or "Session ID has expired"')
 
+const PageNotFound = z.literal('404 page not found').describe('gin\'s router answer, as text/plain')
+
+/**
+ * A Weber 404, and gin's router's text/plain "404 page not found" (README, HTTP behaviour), which the
+ * same path gives for a method it does not take or a URL no route matches.
+ */
+export const notFound = (own: string): Documented => ({
+  description: `${own}. Or gin's router, as text/plain "404 page not found": a method this path does not take, or a URL no route matches`,
+  content: { 'application/json': { schema: WeberError }, 'text/plain': { schema: PageNotFound } }
+})
+
 const BIND_FAILED = 'When the body cannot be bound (no body, not JSON, a field of the wrong type), gin has already written HTTP 400: whatever ' +
   'the handler answers then, success or error, goes out with this status as text/plain (vendor-notes §1.2).'
 
