@@ -4,7 +4,7 @@
  * documented schema. Closed on teardown. Requests go through app.inject; no port is opened.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { buildApp, configFrom } from '../src/app.js'
+import { buildApp, configFrom, newParseCache } from '../src/app.js'
 
 /** 2026-01-15T09:00:00Z: the real-time base of the virtual clock in tests. */
 export const T0 = Date.parse('2026-01-15T09:00:00.000Z')
@@ -19,9 +19,12 @@ export interface BuildTestOptions {
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
+/** Scenario files parsed once per test process, whatever number of apps the file builds. */
+const parseCache = newParseCache()
+
 export async function build (t: Teardown, opts: BuildTestOptions = {}): Promise<FastifyInstance> {
   const config = configFrom(['--db', opts.db ?? ':memory:', '--scenarios', opts.scenarios ?? 'scenarios', '--log-level', 'silent', ...(opts.argv ?? [])], opts.settings ?? {})
-  const app = await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true })
+  const app = await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true, parseCache })
   t.teardown(() => app.close())
   return app
 }
