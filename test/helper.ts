@@ -1,9 +1,10 @@
 /**
- * build(t): a fresh app per test, in-memory database, a fixed virtual clock, scenario files from
+ * build(t): an app with an in-memory database (or a file), a fixed virtual clock, scenario files from
  * ./scenarios (or a test directory), no file watching, and every response checked against its
- * documented schema. Closed on teardown. Requests go through app.inject; no port is opened.
+ * documented schema, in the state of a new one. Requests go through app.inject.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import tap from 'tap'
 import { buildApp, configFrom, newParseCache } from '../src/app.js'
 
 /** 2026-01-15T09:00:00Z: the real-time base of the virtual clock in tests. */
@@ -15,6 +16,8 @@ export interface BuildTestOptions {
   scenarios?: string
   db?: string
   clockBase?: () => number
+  /** A new app of its own even where a kept one would do (a test that closes its app, say). */
+  fresh?: boolean
 }
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -22,9 +25,37 @@ interface Teardown { teardown: (fn: () => unknown) => void }
 /** Scenario files parsed once per test process, whatever number of apps the file builds. */
 const parseCache = newParseCache()
 
-export async function build (t: Teardown, opts: BuildTestOptions = {}): Promise<FastifyInstance> {
+async function newApp (opts: BuildTestOptions): Promise<FastifyInstance> {
   const config = configFrom(['--db', opts.db ?? ':memory:', '--scenarios', opts.scenarios ?? 'scenarios', '--log-level', 'silent', ...(opts.argv ?? [])], opts.settings ?? {})
-  const app = await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true, parseCache })
+  return await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true, parseCache })
+}
+
+/**
+ * Apps with an in-memory database and the fixed clock are kept for the next test of the process that
+ * asks for the same options, with all their state dropped in between (core's reset of every namespace):
+ * building an app is most of what a test costs. One that was made to listen is not reused.
+ */
+const shared = new Map<string, FastifyInstance>()
+tap.teardown(async () => { for (const app of shared.values()) await app.close() })
+
+async function sharedApp (key: string, opts: BuildTestOptions): Promise<FastifyInstance> {
+  const app = shared.get(key)
+  if (app !== undefined && !app.server.listening) {
+    await app.core.outbound.settle()
+    app.core.reset(undefined)
+    return app
+  }
+  if (app !== undefined) await app.close()
+  const fresh = await newApp(opts)
+  shared.set(key, fresh)
+  return fresh
+}
+
+export async function build (t: Teardown, opts: BuildTestOptions = {}): Promise<FastifyInstance> {
+  if (opts.db === undefined && opts.clockBase === undefined && opts.fresh !== true) {
+    return await sharedApp(JSON.stringify([opts.argv, opts.settings, opts.scenarios]), opts)
+  }
+  const app = await newApp(opts)
   t.teardown(() => app.close())
   return app
 }
