@@ -5,6 +5,7 @@
  * The message wording for every --db case is checked in-process in start.test.ts.
  */
 import { spawn } from 'node:child_process'
+import { builtServer } from '../built.js'
 import { chmodSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
@@ -98,7 +99,7 @@ t.test('a second signal exits at once, without waiting for the request in flight
 })
 
 t.test('stdout and stderr closed by their reader: the process keeps serving and exits 0 on SIGTERM', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--port', '0', '--db', ':memory:', '--log-level', 'trace'], {
+  const child = spawn(process.execPath, [builtServer(), '--port', '0', '--db', ':memory:', '--log-level', 'trace'], {
     env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe']
   })
   const url = await new Promise<string>((resolve) => {

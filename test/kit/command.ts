@@ -1,9 +1,10 @@
 /**
- * Runs the command as users do (`node src/server.ts` through tsx) and collects its output, for the
+ * Runs the command as users do (`node server.js`, the sources transpiled once: test/built.ts) and collects its output, for the
  * tests about the process itself: exit codes, stderr lines, signals, closed pipes.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
+import { builtServer } from '../built.js'
 
 export interface Run { code: number | null, signal: NodeJS.Signals | null, out: string, err: string }
 
@@ -25,7 +26,7 @@ export function command (args: string[], opts: CommandOptions = {}): Promise<Run
     // Through `env -u NODE_OPTIONS`: the test runner adds NODE_OPTIONS to every child it sees
     // spawned (an import that writes under .tap/ at exit, which another user may not do); the
     // command runs as a user would run it.
-    const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, '--import', 'tsx', 'src/server.ts', ...args], {
+    const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, builtServer(), ...args], {
       env: plainEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid })
