@@ -30,8 +30,14 @@ function timed<T> (label: string, fn: () => T): T {
   return out
 }
 
+/** Runs a command; when it fails, what it printed on stdout (tsc's errors go there) is part of the error. */
 function run (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 })
+  try {
+    return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 })
+  } catch (err) {
+    const out = (err as { stdout?: string }).stdout ?? ''
+    throw new Error(`${(err as Error).message}${out === '' ? '' : `\n${out}`}`)
+  }
 }
 
 interface Packed { filename: string, size: number, unpackedSize: number, entryCount: number, files: Array<{ path: string }> }
