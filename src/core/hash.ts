@@ -24,6 +24,11 @@ export function sha256Hex (bytes: Buffer): string {
   return hex
 }
 
+/** Remember a digest computed elsewhere (assemble.ts hashes bodies while they stream in). */
+export function rememberSha256 (bytes: Buffer, hex: string): void {
+  if (bytes.length >= MEMO_MIN_BYTES) digests.set(bytes, hex)
+}
+
 const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
 
 async function sliced (bytes: Buffer): Promise<string> {
