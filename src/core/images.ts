@@ -2,20 +2,26 @@
  * Images, in one place for every vendor: base64 (with or without a data: prefix), multipart files or
  * raw bodies go in; the format is sniffed from the bytes (never trusted from a declared type); byte
  * and pixel limits are checked before decoding (a 100000x100000 PNG header is refused from its
- * header alone, so a decompression bomb never reaches the decoder); the image is decoded once into
- * raw pixels, and every measure (width, height, sharpness, brightness, bright spots, perceptual
- * hash) and every derived image (crop, thumbnail) is computed from those pixels, memoized.
+ * header alone, so a decompression bomb never reaches the decoder); the image is decoded once, into
+ * a bounded sample that every measure is computed from (image-decoded.ts), and crops are cut from
+ * the original by libvips.
+ *
+ * Identical bytes give identical results, and clients (test suites above all) send the same images
+ * again and again: what checking and decoding gave is remembered by sha256, within bounds
+ * (verdicts: a few hundred entries; decoded samples: a byte budget), and concurrent requests with
+ * the same bytes share one decoding.
  */
-import sharp, { type Sharp } from 'sharp'
+import sharp from 'sharp'
 import { KindError } from './errors.js'
-import { sha256Hex } from './hash.js'
+import { sha256Hex, sha256HexAsync } from './hash.js'
+import { Lru } from './image-cache.js'
+import { DecodedImage, decodeSampled, type Decoding, type ImageFormat } from './image-decoded.js'
 
 export { sha256Hex }
+export { DecodedImage, SAMPLE_SIZE, type Box, type ImageFormat, type ImageStats, type Sample } from './image-decoded.js'
 
-// Every image is new to the sandbox: libvips' operation cache would only hold memory.
+// Every image is new to libvips: its operation cache would only hold memory (ours is by sha256).
 sharp.cache(false)
-
-export type ImageFormat = 'jpeg' | 'png'
 
 export type ImageErrorKind =
   | 'empty' // no bytes at all
@@ -96,103 +102,6 @@ export function headerSize (bytes: Buffer, format: ImageFormat): { width: number
   return undefined
 }
 
-export interface ImageStats {
-  /** sharp's sharpness estimate (standard deviation of a Laplacian), on the greyscale image. */
-  sharpness: number
-  /** Mean of all channels, 0-255. */
-  brightness: number
-  /** Share of pixels whose grey level is at least 250 (bright spots, glare). */
-  brightRatio: number
-}
-
-export interface Box { left: number, top: number, width: number, height: number }
-
-/** A decoded image: its facts, and measures and derivatives computed from the one decoding. */
-export class DecodedImage {
-  private statsMemo: Promise<ImageStats> | undefined
-  private hashMemo: Promise<string> | undefined
-  private sha256Memo: string | undefined
-
-  constructor (
-    readonly bytes: Buffer,
-    readonly format: ImageFormat,
-    readonly width: number,
-    readonly height: number,
-    /** Raw sRGB pixels, 3 channels, row-major. */
-    readonly pixels: Buffer
-  ) {}
-
-  get mimeType (): string {
-    return this.format === 'jpeg' ? 'image/jpeg' : 'image/png'
-  }
-
-  get sha256 (): string {
-    this.sha256Memo ??= sha256Hex(this.bytes)
-    return this.sha256Memo
-  }
-
-  private raw (): Sharp {
-    return sharp(this.pixels, { raw: { width: this.width, height: this.height, channels: 3 } })
-  }
-
-  stats (): Promise<ImageStats> {
-    this.statsMemo ??= (async () => {
-      const grey = this.raw().greyscale()
-      const s = await grey.stats()
-      const p = this.pixels
-      let bright = 0
-      let sum = 0
-      for (let i = 0; i < p.length; i += 3) {
-        const r = p[i] as number
-        const g = p[i + 1] as number
-        const b = p[i + 2] as number
-        sum += r + g + b
-        // ITU-R BT.601 luma, the same weights libvips uses for greyscale
-        if (0.299 * r + 0.587 * g + 0.114 * b >= 250) bright++
-      }
-      const n = this.width * this.height
-      return { sharpness: s.sharpness, brightness: sum / (3 * n), brightRatio: bright / n }
-    })()
-    return this.statsMemo
-  }
-
-  /** A 64-bit difference hash (hex): equal images give equal hashes, similar ones close hashes. */
-  perceptualHash (): Promise<string> {
-    this.hashMemo ??= (async () => {
-      const px = await this.raw().greyscale().resize(9, 8, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer()
-      let bits = 0n
-      for (let y = 0; y < 8; y++) {
-        for (let x = 0; x < 8; x++) {
-          bits = (bits << 1n) | ((px[y * 9 + x] as number) > (px[y * 9 + x + 1] as number) ? 1n : 0n)
-        }
-      }
-      return bits.toString(16).padStart(16, '0')
-    })()
-    return this.hashMemo
-  }
-
-  /** The box clamped to the image, in whole pixels (at least 1x1). */
-  clamp (box: Box): Box {
-    const left = Math.min(Math.max(0, Math.round(box.left)), this.width - 1)
-    const top = Math.min(Math.max(0, Math.round(box.top)), this.height - 1)
-    const width = Math.max(1, Math.min(Math.round(box.width), this.width - left))
-    const height = Math.max(1, Math.min(Math.round(box.height), this.height - top))
-    return { left, top, width, height }
-  }
-
-  /** A crop of the image, encoded as JPEG or PNG. */
-  crop (box: Box, format: ImageFormat = 'jpeg'): Promise<Buffer> {
-    const img = this.raw().extract(this.clamp(box))
-    return (format === 'jpeg' ? img.jpeg({ quality: 90 }) : img.png()).toBuffer()
-  }
-
-  /** The whole image scaled to fit in size x size, encoded as JPEG or PNG. */
-  thumbnail (size: number, format: ImageFormat = 'jpeg'): Promise<Buffer> {
-    const img = this.raw().resize(size, size, { fit: 'inside', withoutEnlargement: true })
-    return (format === 'jpeg' ? img.jpeg({ quality: 85 }) : img.png()).toBuffer()
-  }
-}
-
 /** Hamming distance of two perceptual hashes, as a share of the 64 bits (0 = same, 1 = opposite). */
 export function hashDistance (a: string, b: string): number {
   let x = BigInt('0x' + a) ^ BigInt('0x' + b)
@@ -225,28 +134,66 @@ function corrupt (format: ImageFormat, err: unknown): ImageError {
   return new ImageError('corrupt', `the ${format.toUpperCase()} data cannot be decoded (${(err as Error).message.split('\n')[0] ?? ''})`)
 }
 
+// What checking gave, by sha256 and pixel limit: undefined when unknown, null when the image
+// decodes, else the message of its `corrupt` error.
+const verdicts = new Lru<string, string | null>(512)
+// Decoded samples (768 px a side: at most 1.8 MB each), within 32 MB.
+const decodings = new Lru<string, Decoding>(256, 32 * 1024 * 1024, (d) => d.byteSize)
+const checking = new Map<string, Promise<void>>()
+const decoding = new Map<string, Promise<Decoding>>()
+
+/** Forget every remembered result (tests that count decodings). */
+export function clearImageCache (): void {
+  verdicts.clear()
+  decodings.clear()
+}
+
+/** One run of `work` per key at a time: concurrent requests with identical bytes share it. */
+async function shared<T> (inFlight: Map<string, Promise<T>>, key: string, work: () => Promise<T>): Promise<T> {
+  let p = inFlight.get(key)
+  if (p === undefined) {
+    p = work().finally(() => inFlight.delete(key))
+    inFlight.set(key, p)
+  }
+  return await p
+}
+
+/** Run the decoding work; a failure is the format's `corrupt` error, and either verdict is remembered. */
+async function judged<T> (key: string, format: ImageFormat, work: () => Promise<T>): Promise<T> {
+  const known = verdicts.get(key)
+  if (typeof known === 'string') throw new ImageError('corrupt', known)
+  try {
+    const result = await work()
+    verdicts.set(key, null)
+    return result
+  } catch (err) {
+    const refused = corrupt(format, err)
+    verdicts.set(key, refused.message)
+    throw refused
+  }
+}
+
 /**
- * Check and decode into full-resolution pixels (for measures, crops, thumbnails). Order: empty,
+ * Check and decode (see image-decoded.ts: a bounded sample, the original's size). Order: empty,
  * byte size, format, pixel count from the header, then the decoding itself (truncated or damaged
  * data fail here).
  */
 export async function decodeImage (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
   const { format, maxPixels } = precheck(bytes, limits)
-  try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
-      .rotate() // apply EXIF orientation, as a camera app shows the photo
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-    if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`)
-    return new DecodedImage(bytes, format, info.width, info.height, data)
-  } catch (err) {
-    throw corrupt(format, err)
+  const sha256 = await sha256HexAsync(bytes)
+  const key = `${sha256}/${maxPixels}`
+  let d = decodings.get(key)
+  if (d === undefined) {
+    d = await shared(decoding, key, async () => await judged(key, format, async () => {
+      const fresh = await decodeSampled(bytes, format, maxPixels)
+      decodings.set(key, fresh)
+      return fresh
+    }))
   }
+  return new DecodedImage(bytes, sha256, d)
 }
 
-/** An image known to decode, without its full-resolution pixels. */
+/** An image known to decode, without its pixels. */
 export interface VerifiedImage {
   bytes: Buffer
   format: ImageFormat
@@ -258,19 +205,21 @@ export interface VerifiedImage {
 /**
  * Check that the image decodes (every byte of it: a truncated or damaged image fails), for vendors
  * that need no pixels. JPEGs are decoded at a reduced scale (libjpeg's DCT scaling), which reads the
- * whole stream but skips most of the pixel work.
+ * whole stream but skips most of the pixel work. Width and height are the header's.
  */
 export async function verifyImage (bytes: Buffer, limits: ImageLimits = {}): Promise<VerifiedImage> {
   const { format, maxPixels, size } = precheck(bytes, limits)
-  try {
-    await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
-      .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
-      .raw()
-      .toBuffer()
-    return { bytes, format, width: size.width, height: size.height, sha256: sha256Hex(bytes) }
-  } catch (err) {
-    throw corrupt(format, err)
+  const sha256 = await sha256HexAsync(bytes)
+  const key = `${sha256}/${maxPixels}`
+  if (verdicts.get(key) !== null) {
+    await shared(checking, key, async () => await judged(key, format, async () => {
+      await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
+        .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
+        .raw()
+        .toBuffer()
+    }))
   }
+  return { bytes, format, width: size.width, height: size.height, sha256 }
 }
 
 /**
@@ -296,8 +245,8 @@ export class ImageDecoder {
 
   /**
    * Decode without keeping the result for other readers of the same buffer: for callers that decode
-   * many images in one request (1:N comparisons, archive frames) and release each one's pixels as
-   * soon as they are done with it.
+   * many images in one request (1:N comparisons, archive frames) and release each one as soon as
+   * they are done with it (only the bounded cache of samples may keep it).
    */
   decodeTransient (bytes: Buffer, limits: ImageLimits = {}): Promise<DecodedImage> {
     return decodeImage(bytes, { ...this.defaults, ...limits })

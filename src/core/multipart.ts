@@ -3,8 +3,9 @@
  * the vendor plugins that need it (`registerMultipart(scope, ...)`): at the root it would slow every
  * route. Errors come out as one MultipartError with a kind, which each vendor maps to its own code.
  */
-import multipart, { type FastifyMultipartBaseOptions } from '@fastify/multipart'
+import multipart, { type FastifyMultipartBaseOptions, type MultipartFile as MultipartFilePart } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Assembler } from './assemble.js'
 import { guardMultipart } from './body-guard.js'
 import { fastifyErrorCode, KindError } from './errors.js'
 import { boundaryOf, PartHeaderScanner } from './part-headers.js'
@@ -107,7 +108,7 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        const data = await part.toBuffer()
+        const data = await fileBytes(part, announced, limit)
         const declaredType = declared(part.mimetype, scanner?.next(part.fieldname))
         body.files.push({ field: part.fieldname, filename: part.filename === '' ? undefined : part.filename, mimetype: part.mimetype, declaredType, data })
       } else {
@@ -126,6 +127,22 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
     files: body.files.map((f) => ({ field: f.field, filename: f.filename ?? null, mimetype: f.mimetype, content: f.data }))
   })
   return body
+}
+
+/**
+ * A file part's bytes, assembled as they arrive (assemble.ts; the request's Content-Length bounds the
+ * buffer taken at first). As the library's toBuffer does: a part over the file size limit is read
+ * to its end, then refused.
+ */
+async function fileBytes (part: MultipartFilePart, announced: number, limit: number | undefined): Promise<Buffer> {
+  const data = new Assembler(Number.isNaN(announced) ? undefined : announced, limit ?? Number.POSITIVE_INFINITY)
+  let tooLarge = false
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    if (part.file.truncated) tooLarge = true
+    if (!tooLarge) data.push(chunk)
+  }
+  if (tooLarge || part.file.truncated) throw new MultipartError('file-too-large', 'request file too large')
+  return data.bytes()
 }
 
 /**

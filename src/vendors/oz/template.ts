@@ -16,14 +16,15 @@
  * 300   4  CRC-32 of bytes 0..299
  *      304 bytes in all
  *
- * Both grids are area averages of the BT.601 luma, computed in one pass over the decoded pixels
- * (sampled on a lattice above 250,000 pixels): cheaper than resizing the raw image, so extract stays
- * fast. The same image always gives the same bytes.
+ * Both grids are area averages of the BT.601 luma, computed in one pass over the image's sample
+ * (core's decoding keeps the picture scaled to at most 768 pixels a side; the picture itself when it
+ * fits), taken on a lattice above 250,000 pixels. Width and height are the original's. The same
+ * image always gives the same bytes (README, "Biometric templates", on pictures larger than 768).
  * Anything else (wrong length, magic, version, kind, reserved bytes or checksum; empty or zero-filled
  * data) is not a template: BPE-002004.
  */
 import { crc32 } from 'node:zlib'
-import type { DecodedImage } from '../../core/images.js'
+import type { DecodedImage, Sample } from '../../core/images.js'
 
 export const TEMPLATE_MAGIC = Buffer.from('OZBT', 'latin1')
 export const TEMPLATE_VERSION = 1
@@ -69,8 +70,8 @@ function columnsOf (width: number, step: number): Columns {
 }
 
 /** Luma sums per cell of both grids, and the sampled rows per grid row: one pass, row accumulators. */
-function sums (image: DecodedImage, step: number, cols: Columns): { wide: Float64Array, thumb: Float64Array, countRow: Float64Array } {
-  const { width, height, pixels } = image
+function sums (sample: Sample, step: number, cols: Columns): { wide: Float64Array, thumb: Float64Array, countRow: Float64Array } {
+  const { width, height, pixels } = sample
   const countRow = new Float64Array(GRID)
   const wide = new Float64Array(WIDE * GRID)
   const thumb = new Float64Array(GRID * GRID)
@@ -114,19 +115,23 @@ function normalise (sums: Float64Array, cols: number, counts: Float64Array, coun
  * arithmetic and two additions into row accumulators per pixel. A cell no sample falls in (an image
  * narrower or lower than the grid) takes its left, else upper, neighbour's level.
  */
-function grids (image: DecodedImage): { wide: Float64Array, thumb: Float64Array } {
-  const { width, height } = image
+function grids (sample: Sample): { wide: Float64Array, thumb: Float64Array } {
+  const { width, height } = sample
   const step = width * height > MAX_SAMPLES ? Math.ceil(Math.sqrt(width * height / MAX_SAMPLES)) : 1
   const cols = columnsOf(width, step)
-  const { wide, thumb, countRow } = sums(image, step, cols)
+  const { wide, thumb, countRow } = sums(sample, step, cols)
   normalise(wide, WIDE, cols.countW, countRow)
   normalise(thumb, GRID, cols.countT, countRow)
   return { wide, thumb }
 }
 
-/** Build the template of a decoded image. */
+/** The template of a decoded image (computed once for identical bytes). */
 export function extractTemplate (image: DecodedImage): Template {
-  const { wide, thumb } = grids(image)
+  return image.derive(`oz.template.v${TEMPLATE_VERSION}.${SIGNATURE_KIND}`, build)
+}
+
+function build (image: DecodedImage): Template {
+  const { wide, thumb } = grids(image.sample)
   const bytes = Buffer.alloc(TEMPLATE_BYTES)
   TEMPLATE_MAGIC.copy(bytes, 0)
   bytes.writeUInt8(TEMPLATE_VERSION, 4)

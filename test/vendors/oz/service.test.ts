@@ -117,6 +117,18 @@ t.test('compare, content mode: scored by perceptual distance, a re-encoded copy 
   t.same(await compare(call('compare', { outcome: { compare_mode: 'content' } }), pair(a, other)), diff, 'the scenario outcome compare_mode: content does the same')
 })
 
+t.test('extract on a picture larger than 768 px: the original size in the template, a half-size copy approved in content mode', async (t) => {
+  // Templates come from core's sample of the picture (at most 768 px a side; README, "Biometric templates").
+  const img = await photo({ seed: 4, width: 1600, height: 1200 })
+  const a = await templateOf(img)
+  t.same([a.readUInt16BE(6), a.readUInt16BE(8)], [1600, 1200])
+  t.same(await templateOf(Buffer.from(img)), a, 'the same bytes, the same template')
+  const half = await templateOf(await sharp(img).resize(800).jpeg({ quality: 88 }).toBuffer())
+  const r = await compare(call('compare', { settings: { compare_mode: 'content' } }), pair(a, half))
+  t.equal(r.decision, 'approved')
+  t.ok(r.score > 0.95, `half-size copy: ${r.score}`)
+})
+
 t.test('decision by threshold: approved at approved_threshold and above, declined below', async (t) => {
   const settings = oz.settings.parse({})
   t.equal(decisionOf(settings, 0.85), 'approved', 'the threshold itself is approved')
