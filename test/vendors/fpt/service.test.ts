@@ -250,10 +250,10 @@ t.test('QC03 Image is blurry: a heavily blurred picture', async (t) => {
 
 t.test('QC03 on a large picture: measured at most 768 px a side, an ordinary 1600x1200 photo passes, the same heavily blurred does not', async (t) => {
   const flow = new Flow()
-  const sharpPhoto = await flow.ocr(flow.init(), { side: 'front', files: [await image(1, { width: 1600, height: 1200 })] })
+  const sharpPhoto = await flow.ocr(await flow.init(), { side: 'front', files: [await image(1, { width: 1600, height: 1200 })] })
   t.equal(sharpPhoto.errorCode, '0')
   // The blur of the 640x480 case, in proportion to the picture (README, "Divergences and guesses").
-  const r = await ocrRefusal(async () => await flow.ocr(flow.init(), { side: 'front', files: [await image(1, { width: 1600, height: 1200, blur: 20 })] }))
+  const r = await ocrRefusal(async () => await flow.ocr(await flow.init(), { side: 'front', files: [await image(1, { width: 1600, height: 1200, blur: 20 })] }))
   t.same(r.body, OCR_ERROR('QC03', 'Image is blurry'))
 })
 
