@@ -20,13 +20,19 @@ export class BodyTimeoutError extends KindError<'timeout'> {
   readonly code = 'FST_ERR_CTP_BODY_TIMEOUT'
 }
 
+/**
+ * Requests whose body did not arrive in time: answered at once and their connection closed, without
+ * the linger below (waiting for the rest of a body that trickles in is what the timeout ends).
+ */
+const timedOut = new WeakSet<IncomingMessage>()
+
 class BodyGuard extends Transform {
   receivedEncodedLength = 0
   private readonly timer: NodeJS.Timeout
 
-  constructor (timeoutMs: number) {
+  constructor (raw: IncomingMessage, timeoutMs: number) {
     super()
-    this.timer = setTimeout(() => { this.destroy(timeoutError(timeoutMs)) }, timeoutMs)
+    this.timer = setTimeout(() => { this.destroy(timeoutError(raw, timeoutMs)) }, timeoutMs)
     this.timer.unref()
     this.once('close', () => { clearTimeout(this.timer) })
     // The body reader listens for this stream's errors and answers them; when the request was answered
@@ -45,7 +51,8 @@ class BodyGuard extends Transform {
   }
 }
 
-function timeoutError (timeoutMs: number): BodyTimeoutError {
+function timeoutError (raw: IncomingMessage, timeoutMs: number): BodyTimeoutError {
+  timedOut.add(raw)
   return new BodyTimeoutError('timeout', `the body did not arrive within ${timeoutMs} ms (http.body_timeout_ms)`)
 }
 
@@ -63,7 +70,7 @@ export function registerBodyGuard (app: FastifyInstance, timeoutMs: number): voi
       done(null, payload)
       return
     }
-    const guard = new BodyGuard(timeoutMs)
+    const guard = new BodyGuard(request.raw, timeoutMs)
     // An error of the request stream (a client gone) reaches the parser through the guard.
     ;(payload as Readable).on('error', (err) => { guard.destroy(err) }).pipe(guard)
     done(null, guard)
@@ -85,7 +92,7 @@ export function guardMultipart (raw: IncomingMessage, timeoutMs: number, scanner
     const problem = scanner?.push(chunk)
     if (problem !== undefined) fail(new MultipartError('malformed', problem))
   }
-  const timer = setTimeout(() => { fail(timeoutError(timeoutMs)) }, timeoutMs)
+  const timer = setTimeout(() => { fail(timeoutError(raw, timeoutMs)) }, timeoutMs)
   timer.unref()
   const stop = (): void => {
     clearTimeout(timer)
@@ -114,8 +121,13 @@ const LINGER_MS = 5000
  * and never reads the answer (what lingering-close servers avoid).
  */
 export function registerLinger (app: FastifyInstance): void {
-  app.addHook('onSend', (request, _reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw
+    if (timedOut.has(raw)) {
+      void reply.header('connection', 'close')
+      done(null, payload)
+      return
+    }
     if (raw.complete || raw.readableEnded || raw.destroyed) {
       done(null, payload)
       return

@@ -85,6 +85,7 @@ t.test('a body slower than http.body_timeout_ms gets the vendor answer and the c
   t.match(answer, /^HTTP\/1\.1 400 /)
   t.match(answer, /"error_code":"004"/)
   t.match(answer, /x-sandbox-note: the body did not arrive within 300 ms/)
+  t.match(answer, /\r\nconnection: close\r\n/i, 'answered at the timeout, not after the rest of the body')
 })
 
 t.test('a multipart body slower than http.body_timeout_ms gets 004 and the connection is closed', async (t) => {
@@ -96,6 +97,7 @@ t.test('a multipart body slower than http.body_timeout_ms gets 004 and the conne
   const answer = await rawExchange(port, [head, body.slice(0, 70), ...body.slice(70).split('')], 50)
   t.match(answer, /^HTTP\/1\.1 400 /)
   t.match(answer, /"error_code":"004"/)
+  t.match(answer, /\r\nconnection: close\r\n/i, 'answered at the timeout, not after the rest of the body')
 })
 
 t.test("what HTTP itself refuses gets the vendor's malformed-request answer, never Fastify's shape", async (t) => {
