@@ -3,6 +3,7 @@
  * tests listen on 127.0.0.1 (port 0) and read it with fetch; every wait is bounded by the events
  * themselves (the `ready` event, then the entry), never by a sleep.
  */
+import { get, type IncomingMessage } from 'node:http'
 import t from 'tap'
 import { build } from '../helper.js'
 
@@ -129,13 +130,14 @@ t.test('refusals are sandbox errors: a malformed namespace, a missing admin toke
 
 t.test('a closed stream unsubscribes', async (t) => {
   const { app, base } = await listen(t)
-  const ctl = new AbortController()
-  const res = await fetch(`${base}/__admin/requests/stream?namespace=gone`, { signal: ctl.signal })
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-  await reader.read()
+  // node:http, not fetch: destroying the request closes its socket at once (undici's abort lets the
+  // socket linger for seconds), which is what a closed browser tab does.
+  const req = get(`${base}/__admin/requests/stream?namespace=gone`)
+  const res = await new Promise<IncomingMessage>((resolve) => { req.once('response', resolve) })
+  await new Promise((resolve) => { res.once('data', resolve) })
   const listeners = (): number => ((app.core.journal as any).listeners as Map<string, Set<unknown>>).get('gone')?.size ?? 0
   t.equal(listeners(), 1)
-  ctl.abort()
+  req.destroy()
   await new Promise<void>((resolve) => {
     const check = (): void => { if (listeners() === 0) resolve(); else setImmediate(check) }
     check()

@@ -54,6 +54,13 @@ export function journalRoutes (r: ZodApp, { core }: AdminDeps): void {
 
 export async function journalStream (r: ZodApp, { core }: AdminDeps): Promise<void> {
   await r.register(fastifySSE, { heartbeatInterval: 15_000 })
+  // Closing the app ends the streams still open: a stream never ends by itself, and the server's close
+  // would wait for its clients to leave.
+  const open = new Set<() => void>()
+  r.addHook('preClose', (done) => {
+    for (const end of open) end()
+    done()
+  })
   r.get('/requests/stream', {
     sse: { kind: 'manual' },
     schema: {
@@ -79,7 +86,16 @@ export async function journalStream (r: ZodApp, { core }: AdminDeps): Promise<vo
       if (ev.kind === 'cleared') send({ event: 'cleared', data: { namespace: ns } })
       else if (matches(ev.entry, q)) send({ id: String(ev.entry.id), event: 'request', data: ev.entry })
     })
-    reply.sse.onClose(unsubscribe)
+    // Ended at shutdown with its connection: kept alive, the server's close would wait for the client to leave.
+    const end = (): void => {
+      reply.sse.close()
+      request.raw.socket.end()
+    }
+    open.add(end)
+    reply.sse.onClose(() => {
+      unsubscribe()
+      open.delete(end)
+    })
     await reply.sse.send({ event: 'ready', data: { namespace: ns } })
   })
 }
