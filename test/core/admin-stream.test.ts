@@ -144,3 +144,16 @@ t.test('a closed stream unsubscribes', async (t) => {
   })
   t.equal(listeners(), 0)
 })
+
+t.test('closing the app ends the streams still open, so the close does not wait for their clients', async (t) => {
+  const app = await build(t, { fresh: true })
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const req = get(`${base}/__admin/requests/stream?namespace=open`)
+  const res = await new Promise<IncomingMessage>((resolve) => { req.once('response', resolve) })
+  await new Promise((resolve) => { res.once('data', resolve) })
+  const ended = new Promise((resolve) => { res.once('end', () => { resolve('ended') }) })
+  const closed = new Promise((resolve) => { req.socket?.once('close', () => { resolve('closed') }) })
+  await app.close()
+  t.equal(await ended, 'ended', "the client sees the stream's end")
+  t.equal(await closed, 'closed', 'and its connection closed')
+})
