@@ -28,7 +28,21 @@ function prng (seed: number): () => number {
   }
 }
 
+/** Pictures already made in this process, by options: tests ask for the same few many times. */
+const made = new Map<string, Promise<Buffer>>()
+
 export async function photo (opts: PhotoOptions = {}): Promise<Buffer> {
+  const key = JSON.stringify([opts.width ?? 640, opts.height ?? 480, opts.seed ?? 1, opts.format ?? 'jpeg', opts.quality ?? 88, opts.gain ?? 1, opts.blur ?? null])
+  let bytes = made.get(key)
+  if (bytes === undefined) {
+    bytes = render(opts)
+    made.set(key, bytes)
+  }
+  // A copy: a test may damage its picture.
+  return Buffer.from(await bytes)
+}
+
+async function render (opts: PhotoOptions): Promise<Buffer> {
   const width = opts.width ?? 640
   const height = opts.height ?? 480
   const rand = prng(opts.seed ?? 1)

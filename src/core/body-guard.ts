@@ -124,7 +124,7 @@ export function registerLinger (app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw
     if (timedOut.has(raw)) {
-      void reply.header('connection', 'close')
+      reply.header('connection', 'close')
       done(null, payload)
       return
     }

@@ -14,7 +14,8 @@
  * measure 1.1-2.0 and a heavy blur 0.09-0.16, so one threshold holds for every size (measurements:
  * the FPT README, "Divergences and guesses"). A picture up to 768 px is measured exactly as before.
  */
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
+import { loadedSharp, loadSharp } from './sharp.js'
 
 export type ImageFormat = 'jpeg' | 'png'
 
@@ -60,6 +61,7 @@ export class Decoding {
  * (libvips' warnings are errors); the pixel work happens in libvips' threads.
  */
 export async function decodeSampled (bytes: Buffer, format: ImageFormat, maxPixels: number): Promise<Decoding> {
+  const sharp = await loadSharp()
   const options = { limitInputPixels: maxPixels, failOn: 'warning' as const }
   const [meta, { data, info }] = await Promise.all([
     sharp(bytes, options).metadata(),
@@ -117,7 +119,7 @@ export class DecodedImage {
 
   private rawSample (): Sharp {
     const { width, height, pixels } = this.decoding.sample
-    return sharp(pixels, { raw: { width, height, channels: 3 } })
+    return loadedSharp()(pixels, { raw: { width, height, channels: 3 } })
   }
 
   stats (): Promise<ImageStats> {
@@ -165,7 +167,7 @@ export class DecodedImage {
   /** The original at full resolution, as decoding saw it (oriented, no alpha, sRGB): libvips reads the bytes again. */
   private original (): Sharp {
     // The bytes decoded once already within the pixel limit; libvips' own default limit is not ours.
-    return sharp(this.bytes, { limitInputPixels: false }).rotate().removeAlpha().toColourspace('srgb')
+    return loadedSharp()(this.bytes, { limitInputPixels: false }).rotate().removeAlpha().toColourspace('srgb')
   }
 
   /** A crop of the original at full resolution, encoded as JPEG or PNG. */
@@ -176,7 +178,7 @@ export class DecodedImage {
     // in its pHYs chunk; encoded from the crop's own pixels it carries libvips' neutral 1 pixel/mm,
     // as crops always have: the same bytes as before for the same image.
     const { data, info } = await cut.raw().toBuffer({ resolveWithObject: true })
-    return await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer()
+    return await loadedSharp()(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer()
   }
 
   /** The whole image scaled to fit in size x size, encoded as JPEG or PNG. */

@@ -11,17 +11,14 @@
  * (verdicts: a few hundred entries; decoded samples: a byte budget), and concurrent requests with
  * the same bytes share one decoding.
  */
-import sharp from 'sharp'
 import { KindError } from './errors.js'
 import { sha256Hex, sha256HexAsync } from './hash.js'
 import { Lru } from './image-cache.js'
+import { loadSharp } from './sharp.js'
 import { DecodedImage, decodeSampled, type Decoding, type ImageFormat } from './image-decoded.js'
 
 export { sha256Hex }
 export { DecodedImage, SAMPLE_SIZE, type Box, type ImageFormat, type ImageStats, type Sample } from './image-decoded.js'
-
-// Every image is new to libvips: its operation cache would only hold memory (ours is by sha256).
-sharp.cache(false)
 
 export type ImageErrorKind =
   | 'empty' // no bytes at all
@@ -213,6 +210,7 @@ export async function verifyImage (bytes: Buffer, limits: ImageLimits = {}): Pro
   const key = `${sha256}/${maxPixels}`
   if (verdicts.get(key) !== null) {
     await shared(checking, key, async () => await judged(key, format, async () => {
+      const sharp = await loadSharp()
       await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
         .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
         .raw()

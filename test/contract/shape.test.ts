@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import t from 'tap'
 import ts from 'typescript'
+import { SUITES, suiteFiles, testFiles } from '../suites.js'
 
 const SRC = 'src'
 const VENDORS = readdirSync(join(SRC, 'vendors')).filter((e) => statSync(join(SRC, 'vendors', e)).isDirectory())
@@ -54,4 +55,13 @@ t.test(`no function in src/ is longer than ${MAX_FUNCTION_LINES} lines`, async (
     visit(sf)
   }
   t.same(long, [], 'functions over the limit')
+})
+
+t.test('npm test runs every test file once: each belongs to exactly one suite, each suite has its process file', async (t) => {
+  const all = testFiles('test').filter((f) => !f.startsWith('test/suites/'))
+  const owners = new Map<string, string[]>()
+  for (const name of Object.keys(SUITES)) for (const f of suiteFiles(name)) owners.set(f, [...(owners.get(f) ?? []), name])
+  for (const f of all) t.equal(owners.get(f)?.length, 1, `${f}: in ${owners.get(f)?.join(', ') ?? 'no suite'}`)
+  t.same([...owners.keys()].filter((f) => !all.includes(f)), [], 'no suite names a file that does not exist')
+  t.same(testFiles('test/suites').map((f) => f.replace(/^test\/suites\/(.*)\.test\.ts$/, '$1')).sort(), Object.keys(SUITES).sort())
 })

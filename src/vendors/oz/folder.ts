@@ -5,8 +5,8 @@
  * the virtual clock, and the document example's constants (`null`, `{}`, `"[]"`) elsewhere.
  * Everything here is built from values the service decided (scores, resolutions).
  */
-import sharp from 'sharp'
 import type { Random } from '../../core/random.js'
+import { loadSharp } from '../../core/sharp.js'
 import { md5, type ReadMedia } from './media.js'
 import type { AnalysisValue, DetectPayloadValue, FolderValue, MediaValue } from './schemas.js'
 import { round } from './template.js'
@@ -70,7 +70,7 @@ async function greyShot (m: ReadMedia): Promise<Buffer> {
   const width = Math.max(1, Math.min(m.width > 0 ? m.width : 640, 4096))
   const height = Math.max(1, Math.min(m.height > 0 ? m.height : 480, 4096))
   const size = { width: Math.max(1, Math.round(width * 0.6)), height: Math.max(1, Math.round(height * 0.8)) }
-  return await sharp({ create: { ...size, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg({ quality: 85 }).toBuffer()
+  return await (await loadSharp())({ create: { ...size, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg({ quality: 85 }).toBuffer()
 }
 
 /**
@@ -83,7 +83,7 @@ export async function bestShot (m: ReadMedia): Promise<Shot> {
   const jpeg = best === undefined
     ? await greyShot(m)
     : await best.crop({ left: best.width * 0.2, top: best.height * 0.08, width: best.width * 0.6, height: best.height * 0.8 }, 'jpeg')
-  const meta = await sharp(jpeg).metadata()
+  const meta = await (await loadSharp())(jpeg).metadata()
   return { jpeg, info: { md5: md5(jpeg), width: meta.width ?? 0, height: meta.height ?? 0, size: jpeg.length, 'mime-type': 'image/jpeg' } }
 }
 
