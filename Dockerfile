@@ -10,6 +10,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The dashboard is bundled at build time (esbuild, scripts/build-dashboard.ts) into dist/dashboard.
+COPY dashboard ./dashboard
+COPY scripts/build-dashboard.ts ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
