@@ -106,7 +106,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success: `result` holds `liveness` (whether the face is considered to be from a live person, not a printed or replay attack) and `score` (from 0 to 1, how confident the system is) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -115,7 +115,7 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipLivenessSuccess"];
                 };
             };
-            /** @description Default Response Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
+            /** @description 002 Error reading image, please check the request format.; 004 Request is not in the correct format.; 051 No face, or more than one face is detected in the selfie.; 052 Face mask is detected, please remove the face mask and try again. Or the sandbox's own error (`sandbox_error`): an unknown X-Sandbox-Scenario, another vendor's scenario, a malformed X-Sandbox-Namespace. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -124,7 +124,7 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipError"] | components["schemas"]["SandboxError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 001 API key is either missing or incorrect. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -133,7 +133,7 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 003 Image file size is too large. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -142,7 +142,7 @@ export interface operations {
                     "application/json": components["schemas"]["GtriipError"];
                 };
             };
-            /** @description Default Response */
+            /** @description 005 Server internal error, please try again. */
             500: {
                 headers: {
                     [name: string]: unknown;

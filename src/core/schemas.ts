@@ -39,8 +39,13 @@ export function binary (description: string): z.ZodType<unknown> {
  * A response as OpenAPI documents it: the vendor's description of the answer (instead of "Default
  * Response") and its JSON body schema. Use it as a route's `response[status]`.
  */
-export function jsonResponse<T extends z.ZodType> (description: string, schema: T): { description: string, content: { 'application/json': { schema: T } } } {
+export function jsonResponse<T extends z.ZodType> (description: string, schema: T): JsonResponse<T> {
   return { description, content: { 'application/json': { schema } } }
+}
+
+export interface JsonResponse<T extends z.ZodType> {
+  description: string
+  content: { 'application/json': { schema: T } }
 }
 
 /** Fastify's validator compiler: zod, except for the bodies a vendor reads itself. */

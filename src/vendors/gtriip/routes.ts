@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { firstField, firstFile, readMultipart } from '../../core/multipart.js'
 import type { VendorKit } from '../../core/vendor/kit.js'
-import { ImageBytesField, LivenessFailure, LivenessHeaders, LivenessRequest, LivenessSuccess, type GtriipSettings } from './schemas.js'
+import { ImageBytesField, LivenessHeaders, LivenessRequest, livenessResponses, type GtriipSettings } from './schemas.js'
 import { authenticate, liveness, type LivenessInput } from './service.js'
 
 /** The selfie from a multipart body: the file wins over base64 (ruling 18). */
@@ -37,7 +37,7 @@ export function routes (app: FastifyInstance, kit: VendorKit<GtriipSettings, und
       consumes: ['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'],
       headers: LivenessHeaders,
       body: LivenessRequest,
-      response: { 200: LivenessSuccess, 400: LivenessFailure, 401: LivenessFailure, 413: LivenessFailure, 500: LivenessFailure }
+      response: livenessResponses()
     },
     onRequest: apiKey.hook
   }, async (request) => await liveness(kit.call(request), request.isMultipart() ? await fromMultipart(request) : fromFields(request)))

@@ -4,6 +4,7 @@
  * vendor-notes §6.37). Handlers are thin: they unpack the request (the raw body or the multipart
  * parts, the transfer mode) and hand it to the services (service/), then send what they answer.
  */
+import { jsonResponse } from '../../core/schemas.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { z } from 'zod'
@@ -25,9 +26,7 @@ type OzKit = VendorKit<OzSettings, undefined>
 type App = ReturnType<FastifyInstance['withTypeProvider']>
 
 /** A JSON answer with its description (OpenAPI: every response says what it is, in the vendor's words). */
-function json (description: string, schema: unknown): { description: string, content: Record<string, { schema: unknown }> } {
-  return { description, content: { 'application/json': { schema } } }
-}
+const json = jsonResponse
 
 /**
  * The operation's error answers, each status described by the rows of the document's error table

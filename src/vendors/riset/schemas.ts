@@ -4,7 +4,7 @@
  * scenario outcome vocabulary.
  */
 import { z } from 'zod'
-import { readByHandler } from '../../core/schemas.js'
+import { jsonResponse, readByHandler, type JsonResponse } from '../../core/schemas.js'
 import { catalogue, documentedCodes } from './errors.js'
 
 export const settingsSchema = z.object({
@@ -98,21 +98,14 @@ export const RisetError = z.object({
 }).meta({ id: 'RisetError' })
 
 /** A JSON response with its description in the vendor's words (the OpenAPI response's description). */
-export interface Answer<T extends z.ZodType> {
-  description: string
-  content: { 'application/json': { schema: T } }
-}
-
-export function answer<T extends z.ZodType> (description: string, schema: T): Answer<T> {
-  return { description, content: { 'application/json': { schema } } }
-}
+export { jsonResponse as answer }
 
 /**
  * Every error status a route can answer (scenarios may choose any code of the vendor's table), each
  * described in the vendor's words: the code and its meaning in the list of status codes.
  */
-export function errorResponses (): Record<number, Answer<typeof RisetError>> {
-  return Object.fromEntries(documentedCodes.map((c) => [catalogue.entries[c].status, answer(`${c} ${catalogue.entries[c].message}`, RisetError)]))
+export function errorResponses (): Record<number, JsonResponse<typeof RisetError>> {
+  return Object.fromEntries(documentedCodes.map((c) => [catalogue.entries[c].status, jsonResponse(`${c} ${catalogue.entries[c].message}`, RisetError)]))
 }
 
 export const ClientCredentials = z.object({

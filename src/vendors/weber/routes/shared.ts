@@ -2,6 +2,7 @@
  * What the route files share: the kit type, responses described in the vendor's words, gin's 400 of
  * a body that cannot be bound, and the sending of bodies the services serialise themselves.
  */
+import { jsonResponse } from '../../../core/schemas.js'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { VendorKit } from '../../../core/vendor/kit.js'
@@ -19,7 +20,7 @@ export const BIND_NOTE = 'The body is read as Go\'s encoding/json reads it. When
 export interface Documented { description: string, content: Record<string, { schema: z.ZodType }> }
 
 /** A JSON answer, described in the vendor's words. */
-export const answer = (description: string, schema: z.ZodType): Documented => ({ description, content: { 'application/json': { schema } } })
+export const answer = (description: string, schema: z.ZodType): Documented => jsonResponse(description, schema)
 
 /** A Weber error answer, `{"message", "ok": false}`, described in the vendor's words. */
 export const error = (description: string): Documented => answer(description, WeberError)
