@@ -68,7 +68,7 @@ function phases (n: number): Array<{ phase: string, streams: Streams }> {
     { phase: 'no load', streams: {} },
     { phase: `${n} clients: Gtriip 5 MB multipart`, streams: { gtriip: n } },
     { phase: `${n} clients: Oz 5 MB raw`, streams: { oz: n } },
-    { phase: `${n} clients: Riset >48 MiB JSON (refused)`, streams: { riset: n } },
+    { phase: `${n} clients: Riset >64 MiB JSON (refused)`, streams: { riset: n } },
     { phase: `${half} Gtriip + ${n - half} Oz + ${n} Riset at once`, streams: { gtriip: half, oz: n - half, riset: n } }
   ]
 }

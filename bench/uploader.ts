@@ -4,8 +4,9 @@
  * sending the same request again and again:
  *   gtriip  POST /gtriip/liveness/, a ~5 MB 8 MP JPEG as multipart `image`;
  *   oz      POST /oz/v1/face/pattern/extract, the same JPEG as the raw body (image/jpeg);
- *   riset   POST /riset/liveness-api/verify-face-liveness, JSON with the JPEG in base64 eight
- *           times over, above Riset's 48 MiB body limit, so the sandbox must refuse it.
+ *   riset   POST /riset/liveness-api/verify-face-liveness, JSON with the JPEG in base64 as many
+ *           times as needed to go above Riset's 64 MiB body limit (src/vendors/riset/index.ts: nine 4 MiB
+ *           images as base64 fit below it), so the sandbox must refuse it unread.
  * IPC: the parent sends {go: {gtriip, oz, riset}} (client counts), then {stop: true}; the child
  * answers {ready}, then {tally} once every client has finished its request in flight (or after 15 s,
  * by closing their connections).
@@ -22,7 +23,7 @@ export type Tally = Partial<Record<StreamName, StreamTally>>
 export type FromUploader = { ready: { jpegBytes: number, risetBytes: number } } | { tally: Tally }
 export type ToUploader = { go: Streams } | { stop: true }
 
-const RISET_LIMIT = 48 * 1024 * 1024
+const RISET_LIMIT = 64 * 1024 * 1024
 
 function requests (jpeg: Buffer): Record<StreamName, Exchange> {
   const mp = multipart('image', jpeg, 'photo.jpg')

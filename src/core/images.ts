@@ -49,12 +49,31 @@ export interface Base64Options {
   dataUri?: boolean
 }
 
+/**
+ * Plain base64 (the alphabet, `=` padding at the end only) decoded, else undefined. The fast path for
+ * the usual case, without a regular expression over megabytes of text (~40 ms for a 5 MB image):
+ * Node's decoder skips every character outside the alphabet, so with a length that is not 1 more
+ * than a multiple of 4, the decoded size is exactly 3/4 of the unpadded length only when none was
+ * skipped. It also reads base64url's `-` and `_`, looked for separately.
+ */
+function plainBase64 (s: string): Buffer | undefined {
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0
+  const body = s.length - pad
+  if (body === 0 || body % 4 === 1 || s.length % 4 === 1) return undefined
+  const eq = s.indexOf('=')
+  if ((eq !== -1 && eq < body) || s.includes('-') || s.includes('_')) return undefined
+  const bytes = Buffer.from(s, 'base64')
+  return bytes.length === Math.floor(body * 3 / 4) ? bytes : undefined
+}
+
 /** The base64 text of an image, with or without a `data:image/...;base64,` prefix (see options), as bytes. */
 export function decodeBase64 (text: string, options: Base64Options = {}): Buffer {
   let s = text
   const m = DATA_URI.exec(s)
   if (m !== null && options.dataUri === false) throw new ImageError('bad-base64', 'the image is a data: URI; plain base64 is expected (no data: prefix)')
   if (m !== null) s = s.slice(m[0].length)
+  const plain = plainBase64(s)
+  if (plain !== undefined) return plain
   if (/\s/.test(s)) s = s.replace(/\s+/g, '')
   if (s.length === 0) throw new ImageError('empty', 'the image is empty')
   if (BASE64.test(s)) {
