@@ -32,6 +32,11 @@ t.test('text that is not base64 is refused as bad-base64, an empty string as emp
   }
   t.equal(kind('héllo wörld'), 'bad-base64')
   t.equal(kind('abcde'), 'bad-base64', 'impossible length')
+  // What the fast path (no regular expression) must refuse as the alphabet check does.
+  t.equal(kind('QU*D'), 'bad-base64', 'a character outside the alphabet, where the length alone looks right')
+  t.equal(kind('QQ==QQ=='), 'bad-base64', 'padding in the middle')
+  t.equal(kind('QUJD='), 'bad-base64', 'one padding character too many')
+  t.equal(kind('=QUJ'), 'bad-base64', 'padding first')
   t.equal(kind('data:image/png;base64,'), 'empty')
 })
 
