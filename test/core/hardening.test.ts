@@ -4,7 +4,9 @@
  * sandbox keeps answering. Timings are measured by bench/fuzz.ts, never asserted here.
  */
 import { connect } from 'node:net'
+import { Writable } from 'node:stream'
 import t from 'tap'
+import { buildApp, configFrom } from '../../src/app.js'
 import { build, json, multipart } from '../helper.js'
 
 const KEY = { 'x-api-key': 'k' }
@@ -136,4 +138,32 @@ t.test('a body refused unread (over the route limit) is drained, then answered: 
     t.match(answer, /^HTTP\/1\.1 400 /, `attempt ${i + 1}: the answer arrives`)
     t.match(answer, /"status":"400"/)
   }
+})
+
+t.test('a client that goes away mid-body is not a failure of the sandbox: nothing logged above debug, and it keeps serving', async (t) => {
+  const lines: Array<{ level: number, msg: string }> = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const config = configFrom(['--db', ':memory:', '--scenarios', 'scenarios', '--log-level', 'debug'], {})
+  const app = await buildApp(config, { logger: { level: 'debug', stream }, watchScenarios: false })
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const starts: Array<[string, string, string]> = [
+    ['/gtriip/liveness/', 'application/json', '{"image_bytes":"AAAA'],
+    ['/gtriip/liveness/', 'multipart/form-data; boundary=bb', '--bb\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\n\r\nAAAA'],
+    ['/oz/v1/face/pattern/extract', 'image/jpeg', '\xff\xd8\xff']
+  ]
+  for (const [path, type, start] of starts) {
+    const socket = connect(port, '127.0.0.1')
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nContent-Type: ${type}\r\nContent-Length: 100000\r\n\r\n${start}`)
+    await new Promise((resolve) => { socket.once('data', resolve).setTimeout(100, () => { resolve(undefined) }) })
+    socket.destroy()
+  }
+  // Every connection seen closed by the server before looking at the log.
+  await new Promise<void>((resolve) => {
+    const check = (): void => { app.server.getConnections((_err, n) => { if (n === 0) resolve(); else setTimeout(check, 10) }) }
+    check()
+  })
+  t.same(lines.filter((l) => l.level > 20 && !/listening/.test(l.msg)).map((l) => l.msg), [], 'no info, warning or error line about it')
+  t.equal((await app.inject({ method: 'GET', url: '/__admin/health' })).statusCode, 200)
 })
