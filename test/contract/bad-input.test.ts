@@ -16,7 +16,8 @@ const BAD: Array<{ what: string, headers: Record<string, string>, payload?: stri
   { what: 'broken multipart', headers: { 'content-type': 'multipart/form-data; boundary=zz' }, payload: '--zz\r\nContent-Disposition: form-data; name="x"\r\n\r\nunterminated' },
   { what: 'multipart without a boundary', headers: { 'content-type': 'multipart/form-data' }, payload: 'x' },
   { what: 'garbage bytes', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x13, 0x37]) },
-  { what: 'no body at all', headers: {} }
+  { what: 'no body at all', headers: {} },
+  { what: 'a content type of only separators', headers: { 'content-type': ';;;==boundary' }, payload: '--boundary\r\n' }
 ]
 
 function isFastifyShaped (body: unknown): boolean {
@@ -45,5 +46,12 @@ t.test('every vendor route answers bad input in the vendor shape, never Fastify\
     }
   }
   t.ok(calls > 100, `${calls} bad requests sent`)
+  // A method the route does not serve, with a truncated JSON body: the vendor's answer, not a parser error.
+  for (const url of ['/fpt/ocr', '/fpt/session/init', '/gtriip/liveness/', '/riset/liveness-api/verify-face-liveness', '/oz/v1/face/pattern/extract', '/weber/api/v1/visitors']) {
+    const res = await app.inject({ method: 'PUT', url, headers: { 'content-type': 'application/json' }, payload: '{"trunc' })
+    let body: unknown
+    try { body = JSON.parse(res.payload) } catch { body = res.payload }
+    t.ok(res.statusCode < 500 && !isFastifyShaped(body) && res.headers['x-sandbox-error'] === undefined, `PUT ${url} with truncated JSON: ${res.statusCode} ${res.payload.slice(0, 120)}`)
+  }
   t.equal((await app.inject({ method: 'GET', url: '/__admin/health' })).statusCode, 200)
 })
