@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import { KindError } from './errors.js'
 import { MultipartError } from './multipart.js'
 import { isMultipartType, type PartHeaderScanner } from './part-headers.js'
+import { TurnBudget } from './turns.js'
 
 /** A body that did not arrive in time: answered like a truncated body (failures.ts: body-malformed). */
 export class BodyTimeoutError extends KindError<'timeout'> {
@@ -29,6 +30,7 @@ const timedOut = new WeakSet<IncomingMessage>()
 class BodyGuard extends Transform {
   receivedEncodedLength = 0
   private readonly timer: NodeJS.Timeout
+  private readonly turns = new TurnBudget()
 
   constructor (raw: IncomingMessage, timeoutMs: number) {
     super()
@@ -42,7 +44,8 @@ class BodyGuard extends Transform {
 
   override _transform (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.receivedEncodedLength += chunk.length
-    done(null, chunk)
+    if (this.turns.spend(chunk.length)) setImmediate(() => { done(null, chunk) })
+    else done(null, chunk)
   }
 
   override _flush (done: TransformCallback): void {
@@ -141,9 +144,14 @@ export function registerLinger (app: FastifyInstance): void {
       raw.off('data', count)
       done(null, payload)
     }
+    const turns = new TurnBudget()
     const count = (chunk: Buffer): void => {
       bytes += chunk.length
       if (bytes > LINGER_BYTES) finish()
+      else if (turns.spend(chunk.length)) {
+        raw.pause()
+        setImmediate(() => { if (!settled) raw.resume() })
+      }
     }
     const timer = setTimeout(finish, LINGER_MS)
     timer.unref()
