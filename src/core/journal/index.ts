@@ -74,8 +74,12 @@ export class Journal {
   private scheduled = false
   private nextId: number
   private readonly rings = new Map<string, HeldEntry[]>()
-  /** Every held entry in arrival order, for the byte cap over all namespaces (evicted ones are skipped). */
-  private readonly arrival: HeldEntry[] = []
+  /**
+   * Every held entry in arrival order, for the byte cap over all namespaces. Entries evicted by their
+   * namespace's cap (or a clear) stay until they are skipped or compacted away: `gone` counts them.
+   */
+  private arrival: HeldEntry[] = []
+  private gone = 0
   private totalBytes = 0
   private readonly limits: JournalLimits
   private readonly listeners = new Map<string, Set<JournalListener>>()
@@ -126,19 +130,35 @@ export class Journal {
     return h
   }
 
-  private evict (h: HeldEntry): void {
-    if (h.bytes < 0) return
+  /** Drop an entry's bytes from the total and mark it gone; false if it was gone already. */
+  private release (h: HeldEntry): boolean {
+    if (h.bytes < 0) return false
     this.totalBytes -= h.bytes
     h.bytes = -1 // marks it gone for the arrival list
+    return true
+  }
+
+  /** Evict an entry that is still in the arrival list. */
+  private evict (h: HeldEntry): void {
+    if (!this.release(h)) return
+    // Without this, the arrival list would keep every entry ever recorded while the byte cap is not
+    // reached (a leak of every request): dropped once they are half of it, in one pass.
+    if (++this.gone > 1024 && this.gone * 2 > this.arrival.length) {
+      this.arrival = this.arrival.filter((e) => e.bytes >= 0)
+      this.gone = 0
+    }
   }
 
   private evictOldest (): void {
     const h = this.arrival.shift() as HeldEntry
-    if (h.bytes < 0) return
+    if (h.bytes < 0) {
+      this.gone--
+      return
+    }
     const ring = this.rings.get(h.namespace)
     const i = ring?.indexOf(h) ?? -1
     if (ring !== undefined && i >= 0) ring.splice(i, 1)
-    this.evict(h)
+    this.release(h)
   }
 
   /** The ring of a namespace, with the entries an earlier run persisted read in once. */
@@ -150,6 +170,10 @@ export class Journal {
       const from = Math.max(this.clearedAllBelow, this.clearedBelow.get(namespace) ?? 0)
       const old = loadPersisted(this.db, namespace, from, this.firstId, this.settings.maxPerNamespace - ring.length)
       ring.unshift(...old)
+      // Older than anything taken in since the start: first in line for the byte cap.
+      this.arrival.unshift(...old)
+      for (const h of old) this.totalBytes += h.bytes
+      while (this.totalBytes > this.settings.maxTotalBytes && this.arrival.length > 1) this.evictOldest()
     }
     return ring
   }
