@@ -2,22 +2,31 @@
  * Big bodies share the event loop with every other request. A reader that keeps up with its socket
  * lets libuv read that socket again and again within one turn of the loop (up to ~2 MB per socket);
  * with 20 uploads arriving at loopback speed one turn then lasted 100-300 ms, and a health check
- * waited that long (issue 11, point 6). A body reader therefore gives the loop a turn after each
- * TURN_BYTES it consumed: meanwhile the socket's buffer fills, Node stops reading that socket, and
- * the other connections are served.
+ * waited that long (issue 11, point 6). So the body readers share a budget of TURN_BYTES per turn of
+ * the loop: once it is spent, a reader gives the loop a turn before reading on. Meanwhile its
+ * socket's buffer fills, Node stops reading that socket, and other requests are served. However many
+ * uploads arrive at once, one turn copies and hashes at most about TURN_BYTES of them (a few ms).
  */
-export const TURN_BYTES = 256 * 1024
+export const TURN_BYTES = 512 * 1024
 
-/** Bytes a reader consumed since it last gave the loop a turn. */
+let spent = 0
+let resetQueued = false
+
+function reset (): void {
+  spent = 0
+  resetQueued = false
+}
+
+/** What a body reader uses: `spend(bytes)` says when to give the loop a turn. */
 export class TurnBudget {
-  private spent = 0
-
-  /** Count `bytes`; true when the reader should give the loop a turn before reading on. */
+  /** Count `bytes` against this turn's shared budget; true when the reader should give the loop a turn first. */
   spend (bytes: number): boolean {
-    this.spent += bytes
-    if (this.spent < TURN_BYTES) return false
-    this.spent = 0
-    return true
+    if (!resetQueued) {
+      resetQueued = true
+      setImmediate(reset)
+    }
+    spent += bytes
+    return spent > TURN_BYTES
   }
 }
 

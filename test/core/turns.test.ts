@@ -1,18 +1,26 @@
 /**
- * Body readers give the event loop a turn after each TURN_BYTES (turns.ts): what lets a health check
- * through while big uploads stream in (measured by `npm run bench`, health under upload load).
+ * Body readers share a budget of TURN_BYTES per turn of the event loop (turns.ts): what lets a health
+ * check through while big uploads stream in (measured by `npm run bench`, health under upload load).
  */
 import t from 'tap'
 import { nextTurn, TURN_BYTES, TurnBudget } from '../../src/core/turns.js'
 
-t.test('a reader is told to give the loop a turn once per TURN_BYTES consumed, however the chunks fall', async (t) => {
-  const budget = new TurnBudget()
-  const chunk = 64 * 1024
-  let turns = 0
-  for (let read = 0; read < 8 * TURN_BYTES; read += chunk) if (budget.spend(chunk)) turns++
-  t.equal(turns, 8)
-  t.notOk(new TurnBudget().spend(TURN_BYTES - 1), 'less than a budget: no turn')
-  t.ok(new TurnBudget().spend(10 * TURN_BYTES), 'one huge chunk: a turn after it')
+t.test('within one turn the readers share the budget: once it is spent every reader is told to yield', async (t) => {
+  await nextTurn()
+  const a = new TurnBudget()
+  const b = new TurnBudget()
+  t.notOk(a.spend(TURN_BYTES / 2), 'half the budget: read on')
+  t.notOk(b.spend(TURN_BYTES / 2), 'another reader, the other half: read on')
+  t.ok(a.spend(1), 'spent: the first reader yields')
+  t.ok(b.spend(1), 'and so does the second')
+})
+
+t.test('the next turn starts with the whole budget again', async (t) => {
+  await nextTurn()
+  const reader = new TurnBudget()
+  t.ok(reader.spend(TURN_BYTES + 1), 'over the budget in one chunk: yield after it')
+  await nextTurn()
+  t.notOk(reader.spend(TURN_BYTES - 1), 'a new turn: read on')
 })
 
 t.test('nextTurn lets pending immediates (other I/O callbacks) run first', async (t) => {
