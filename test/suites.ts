@@ -20,8 +20,10 @@ export const SUITES: Record<string, readonly string[]> = {
   dashboard: ['test/dashboard'],
   fpt: ['test/vendors/fpt'],
   kit: ['test/kit'],
-  // The kit's tests that start processes (the command, examples, TLS).
-  'kit-process': ['test/kit/command.test.ts', 'test/kit/start.test.ts', 'test/kit/examples.test.ts', 'test/kit/tls.test.ts', 'test/kit/sandbox.test.ts'],
+  // The kit's tests that start processes: the command's (exit codes, signals, pipes) on their own,
+  // the longest suite otherwise; then start, examples, TLS.
+  'kit-command': ['test/kit/command.test.ts'],
+  'kit-process': ['test/kit/start.test.ts', 'test/kit/examples.test.ts', 'test/kit/tls.test.ts', 'test/kit/sandbox.test.ts'],
   // The two passive liveness APIs.
   liveness: ['test/vendors/gtriip', 'test/vendors/riset'],
   oz: ['test/vendors/oz'],
