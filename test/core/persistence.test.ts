@@ -2,6 +2,7 @@
  * State lives in one SQLite file (WAL): with a file, it survives a restart.
  */
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import t from 'tap'
 import { build, json } from '../helper.js'
 
@@ -41,4 +42,16 @@ t.test('answers the sandbox sends many times are persisted with each entry (sent
   const entries = json(await second.inject({ method: 'GET', url: '/__admin/requests' })).requests
   t.equal(entries.length, 3)
   for (const e of entries) t.equal(e.response.body.data.length, 17, 'the whole catalogue answer, in every entry')
+})
+
+t.test('entries that arrive faster than they are written: the newest of each namespace are persisted (the others would be trimmed), all on a clean close', async (t) => {
+  const db = join(t.testdir({}), 'burst.db')
+  const first = await build(t, { db, settings: { journal: { max_per_namespace: 5 } } })
+  for (let i = 0; i < 40; i++) await first.inject({ method: 'GET', url: `/oz/v1/face/pattern/health?i=${i}`, headers: { 'x-sandbox-namespace': i % 2 === 0 ? 'even' : 'odd' } })
+  await first.close()
+  const file = new Database(db, { readonly: true })
+  t.teardown(() => file.close())
+  const persisted = (ns: string): string[] => (file.prepare('SELECT path FROM core_journal WHERE namespace = ? ORDER BY id').pluck().all(ns) as string[])
+  t.same(persisted('even'), [30, 32, 34, 36, 38].map((i) => `/oz/v1/face/pattern/health?i=${i}`))
+  t.same(persisted('odd'), [31, 33, 35, 37, 39].map((i) => `/oz/v1/face/pattern/health?i=${i}`))
 })

@@ -1,7 +1,10 @@
 /**
  * The journal's persistence worker (persist.ts): its own SQLite connection to the database file,
- * summarising what the main thread left to summarise, writing each batch in one transaction, keeping
- * the newest entries per namespace. A write that fails (the database locked by another process, a
+ * summarising what the main thread left to summarise, writing what arrived in one transaction at
+ * most every FLUSH_MS, keeping the newest entries per namespace. Under load most entries would be
+ * trimmed right after being written (the journal keeps journal.max_per_namespace per namespace):
+ * those are neither summarised nor written, which is most of what persisting cost (a busy worker
+ * takes a core from the requests on a small machine). A write that fails (the database locked by another process, a
  * full disk) is retried with backoff, then dropped with one warning: the journal is a record, not state.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -24,6 +27,8 @@ const trim = db.prepare(`DELETE FROM core_journal WHERE namespace = ? AND id <= 
   SELECT id FROM core_journal WHERE namespace = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`)
 
 const RETRIES = [250, 1000, 4000]
+/** Entries wait at most this long to be written (a clean shutdown writes them at once). */
+const FLUSH_MS = 200
 let queue: Array<{ rows: PersistRow[], attempt: number }> = []
 let timer: NodeJS.Timeout | undefined
 const warned = new Set<string>()
@@ -47,45 +52,63 @@ function entryOf (r: PersistRow): JournalEntry {
   return complete(head(held, limits), payload, parts.pending.response.contentType, Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut }), secrets)
 }
 
+/** The newest `max` rows of each namespace, in arrival order: older ones would be trimmed at once. */
+function newestPerNamespace (rows: PersistRow[], max: number): PersistRow[] {
+  const seen = new Map<string, number>()
+  const keep: PersistRow[] = []
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i] as PersistRow
+    const n = seen.get(r.namespace) ?? 0
+    if (n >= max) continue
+    seen.set(r.namespace, n + 1)
+    keep.push(r)
+  }
+  return keep.reverse()
+}
+
 function write (rows: PersistRow[]): void {
-  const namespaces = new Set<string>()
+  // Summarised and serialised before the transaction: the write lock, which the main thread's state
+  // writes wait for, is held only for the inserts.
+  const values = rows.map((r) => {
+    const e = entryOf(r)
+    return [e.id, r.namespace, e.time, e.vendor, e.operation, e.method, e.path, e.status, e.scenario, e.duration_ms,
+      JSON.stringify(e.request), JSON.stringify(e.response), e.fault === null ? null : JSON.stringify(e.fault)]
+  })
+  const namespaces = new Set(rows.map((r) => r.namespace))
   db.transaction(() => {
-    for (const r of rows) {
-      const e = entryOf(r)
-      namespaces.add(r.namespace)
-      insert.run(e.id, r.namespace, e.time, e.vendor, e.operation, e.method, e.path, e.status, e.scenario, e.duration_ms,
-        JSON.stringify(e.request), JSON.stringify(e.response), e.fault === null ? null : JSON.stringify(e.fault))
-    }
+    for (const v of values) insert.run(...v)
     for (const ns of namespaces) trim.run(ns, ns, init.maxPerNamespace)
   })()
 }
 
 /**
- * Write what is queued, oldest first; a failed batch waits for its next attempt, or is dropped after
- * the last (at once when the worker is closing).
+ * Write what is queued (the newest entries of each namespace) in one transaction; a failed write
+ * waits for its next attempt, or is dropped after the last (at once when the worker is closing).
  */
 function drain (closing = false): void {
   timer = undefined
-  while (queue.length > 0) {
-    const item = queue[0] as { rows: PersistRow[], attempt: number }
-    try {
-      write(item.rows)
-    } catch (err) {
-      const delay = closing ? undefined : RETRIES[item.attempt]
-      if (delay === undefined) {
-        warnOnce('dropped', `entries could not be written to the database and were dropped (kept in memory): ${(err as Error).message}`)
-        queue.shift()
-        send({ type: 'ack', rows: item.rows.length })
-        continue
-      }
-      warnOnce('retry', `writing entries failed, retrying: ${(err as Error).message}`)
-      item.attempt++
-      timer = setTimeout(drain, delay)
+  if (queue.length === 0) return
+  const all = queue.flatMap((q) => q.rows)
+  const attempt = Math.max(...queue.map((q) => q.attempt))
+  const rows = newestPerNamespace(all, init.maxPerNamespace)
+  queue = []
+  // Rows that would be trimmed right away are done with now.
+  if (all.length > rows.length) send({ type: 'ack', rows: all.length - rows.length })
+  try {
+    write(rows)
+  } catch (err) {
+    const delay = closing ? undefined : RETRIES[attempt]
+    if (delay === undefined) {
+      warnOnce('dropped', `entries could not be written to the database and were dropped (kept in memory): ${(err as Error).message}`)
+      send({ type: 'ack', rows: rows.length })
       return
     }
-    queue.shift()
-    send({ type: 'ack', rows: item.rows.length })
+    warnOnce('retry', `writing entries failed, retrying: ${(err as Error).message}`)
+    queue = [{ rows, attempt: attempt + 1 }]
+    timer = setTimeout(drain, delay)
+    return
   }
+  send({ type: 'ack', rows: rows.length })
 }
 
 function clear (namespace: string | null, belowId: number): void {
@@ -99,15 +122,17 @@ function clear (namespace: string | null, belowId: number): void {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'rows') {
-    // Rows refer to payloads of this message or earlier ones: summarise them now, before any forget.
+    // Rows refer to payloads of this message or earlier ones: take the text now, before any forget
+    // (summarised when written, if they are).
     for (const [id, text] of m.payloads) payloads.set(id, text)
-    const rows = m.rows.map((r) => ({ ...r, view: entryOf(r), parts: undefined, payload: undefined, payloadRef: undefined }))
+    const rows = m.rows.map((r) => r.payloadRef === undefined ? r : { ...r, payload: payloads.get(r.payloadRef), payloadRef: undefined })
     for (const id of m.forget) payloads.delete(id)
     queue.push({ rows, attempt: 0 })
-    if (timer === undefined) drain()
+    timer ??= setTimeout(drain, FLUSH_MS)
   } else if (m.type === 'clear') {
     // Rows handed over before the clear are written first, then cleared with the rest.
-    if (timer === undefined) drain()
+    clearTimeout(timer)
+    drain()
     let dropped = 0
     for (const q of queue) {
       const kept = q.rows.filter((r) => m.namespace !== null && r.namespace !== m.namespace)
