@@ -71,20 +71,35 @@ export function resetTables (db: DB, tables: readonly string[], namespace: strin
 
 /**
  * Group commit: writes that may wait until the end of the current tick run together in one
- * transaction (each in its own savepoint, so one failing write does not undo the others), which
+ * transaction (each in its own savepoint, or alone when it is one statement, so one failing write
+ * does not undo the others), which
  * costs a fraction of one transaction per write. The caller awaits its write before answering, so
  * nothing is acknowledged before it is committed; a commit that fails (a locked or full database)
  * fails every write of the batch, and none of them is kept.
  */
 export class GroupCommit {
-  private queue: Array<{ run: () => unknown, resolve: (v: unknown) => void, reject: (e: unknown) => void }> = []
+  private queue: Array<{ run: () => unknown, single: boolean, resolve: (v: unknown) => void, reject: (e: unknown) => void }> = []
   private scheduled = false
+  /** Made once: better-sqlite3 prepares a transaction function's statements when it is created. */
+  private readonly commit: (batch: Array<{ run: () => unknown, single: boolean }>) => Array<{ ok: boolean, value: unknown }>
 
-  constructor (private readonly db: DB) {}
+  constructor (db: DB) {
+    // Called inside the batch's transaction, a transaction function runs as a savepoint.
+    const savepoint = db.transaction((write: () => unknown) => write())
+    this.commit = db.transaction((batch: Array<{ run: () => unknown, single: boolean }>) => batch.map((w) => {
+      try {
+        // One statement is atomic by itself (SQLite undoes a failed statement alone): no savepoint.
+        return { ok: true, value: w.single ? w.run() : savepoint(w.run) }
+      } catch (err) {
+        return { ok: false, value: err }
+      }
+    }))
+  }
 
-  run<T> (write: () => T): Promise<T> {
+  /** Queue a write; `single`: it is one SQL statement (cheaper: no savepoint around it). */
+  run<T> (write: () => T, options: { single?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: write, resolve: resolve as (v: unknown) => void, reject })
+      this.queue.push({ run: write, single: options.single === true, resolve: resolve as (v: unknown) => void, reject })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => { this.flush() })
@@ -98,17 +113,9 @@ export class GroupCommit {
     const batch = this.queue
     this.queue = []
     if (batch.length === 0) return
-    const results: Array<{ ok: boolean, value: unknown }> = []
+    let results: Array<{ ok: boolean, value: unknown }>
     try {
-      this.db.transaction(() => {
-        for (const w of batch) {
-          try {
-            results.push({ ok: true, value: this.db.transaction(w.run)() })
-          } catch (err) {
-            results.push({ ok: false, value: err })
-          }
-        }
-      })()
+      results = this.commit(batch)
     } catch (err) {
       for (const w of batch) w.reject(err)
       return

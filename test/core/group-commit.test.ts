@@ -41,3 +41,16 @@ t.test('a database that refuses writes (read-only) refuses every write of the ba
   db.pragma('query_only = OFF')
   t.equal(db.prepare('SELECT count(*) FROM t').pluck().get(), 0)
 })
+
+t.test('a single-statement write runs without a savepoint and still fails alone', async (t) => {
+  const db = table()
+  const g = new GroupCommit(db)
+  const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)')
+  const settled = await Promise.allSettled([
+    g.run(() => insert.run('a', 1), { single: true }),
+    g.run(() => insert.run('a', 2), { single: true }),
+    g.run(() => insert.run('b', 3), { single: true })
+  ])
+  t.same(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled'])
+  t.same(db.prepare('SELECT k, v FROM t ORDER BY k').all(), [{ k: 'a', v: 1 }, { k: 'b', v: 3 }])
+})

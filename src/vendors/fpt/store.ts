@@ -88,7 +88,7 @@ export class FptStore {
 
   /** A new session, committed with the other writes of the tick (core's group commit: init is the hot path). */
   async create (namespace: string, id: string, deviceType: string, nowMs: number, lifetimeMs: number, limit: number): Promise<void> {
-    await groupCommit(this.db).run(() => this.s.insert.run(namespace, id, deviceType, nowMs, nowMs + lifetimeMs, limit))
+    await groupCommit(this.db).run(() => this.s.insert.run(namespace, id, deviceType, nowMs, nowMs + lifetimeMs, limit), { single: true })
   }
 
   get (namespace: string, id: string): SessionRow | undefined {
