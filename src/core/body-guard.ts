@@ -150,7 +150,8 @@ export function registerLinger (app: FastifyInstance): void {
       if (bytes > LINGER_BYTES) finish()
       else if (turns.spend(chunk.length)) {
         raw.pause()
-        setImmediate(() => { if (!settled) raw.resume() })
+        // Resumed even once settled: the rest of the body still has to be read off the connection.
+        setImmediate(() => raw.resume())
       }
     }
     const timer = setTimeout(finish, LINGER_MS)
