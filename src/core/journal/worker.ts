@@ -3,9 +3,10 @@
  * summarising what the main thread left to summarise, writing what arrived in one transaction at
  * most every FLUSH_MS, keeping the newest entries per namespace. Under load most entries would be
  * trimmed right after being written (the journal keeps journal.max_per_namespace per namespace):
- * those are neither summarised nor written, which is most of what persisting cost (a busy worker
- * takes a core from the requests on a small machine). A write that fails (the database locked by another process, a
- * full disk) is retried with backoff, then dropped with one warning: the journal is a record, not state.
+ * those are neither summarised nor written, which was most of what persisting cost (a busy worker
+ * takes a core from the requests on a small machine). A write that fails (the database locked by
+ * another process, a full disk) is retried with backoff, then dropped with one warning: the journal
+ * is a record, not state.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
