@@ -42,6 +42,8 @@ const MAX_BACKLOG = 50_000
 /** Payloads at least this long are sent to the worker once and referred to after. */
 const SHARED_MIN_CHARS = 1024
 const SHARED_MAX = 64
+/** Entries wait at most this long on the main thread before they are handed to the worker. */
+const HAND_OVER_MS = 100
 
 /**
  * Answers the sandbox serialises once and sends many times (the Weber catalogue, say) cross to the
@@ -96,6 +98,9 @@ export class JournalPersister {
   private warnedBacklog = false
   private closing: Promise<void> | undefined
   private readonly shared = new SharedPayloads()
+  /** Entries taken in since the last hand-over; handed over at most every HAND_OVER_MS. */
+  private waiting: HeldEntry[] = []
+  private handOverTimer: NodeJS.Timeout | undefined
 
   constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {}
 
@@ -123,8 +128,24 @@ export class JournalPersister {
     return w
   }
 
+  /**
+   * Entries to write. They are handed to the worker at most every HAND_OVER_MS, and only those the
+   * journal still holds then: under load most are evicted by their namespace's cap meanwhile, and
+   * an entry the journal let go is not worth copying to the worker (what it cost the requests).
+   */
   persist (held: HeldEntry[]): void {
     if (this.dead || this.closing !== undefined || held.length === 0) return
+    for (const h of held) this.waiting.push(h)
+    this.handOverTimer ??= setTimeout(() => { this.handOver() }, HAND_OVER_MS).unref()
+  }
+
+  /** Hand the waiting entries the journal still holds to the worker (at once before a clear or close). */
+  handOver (): void {
+    clearTimeout(this.handOverTimer)
+    this.handOverTimer = undefined
+    const held = this.waiting.filter((h) => h.bytes >= 0)
+    this.waiting = []
+    if (this.dead || held.length === 0) return
     if (this.backlog > MAX_BACKLOG) {
       if (!this.warnedBacklog) this.log.warn(`journal: more than ${MAX_BACKLOG} entries wait to be written; newer ones are kept in memory only`)
       this.warnedBacklog = true
@@ -138,11 +159,13 @@ export class JournalPersister {
   }
 
   clear (namespace: string | undefined, belowId: number): void {
+    this.handOver()
     this.worker?.postMessage({ type: 'clear', namespace: namespace ?? null, belowId } satisfies ToWorker)
   }
 
   /** Write what was handed over, then stop the worker (at most 5 s). */
   async close (): Promise<void> {
+    if (this.closing === undefined) this.handOver()
     const w = this.worker
     if (w === undefined || this.dead) return
     this.closing ??= new Promise<void>((resolve) => {
