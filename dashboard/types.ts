@@ -1,30 +1,28 @@
-/** Shapes of the admin API's answers, as documented at /openapi/admin.json. */
+/**
+ * Shapes of the admin API's answers: the types generated from /openapi/admin.json (types/admin.d.ts,
+ * kept current by `npm run types:check`), so the page is checked against what the API documents.
+ */
+import type { components, operations } from '../types/admin'
 
-export interface NamespaceInfo { name: string, journal: number, offset_ms: number, active: Record<string, string> }
+type Schemas = components['schemas']
+type Ok<Op extends 'admin.namespaces' | 'admin.state'> = operations[Op]['responses'][200]['content']['application/json']
 
-export interface Scenario { name: string, description: string, vendor: string, file: string, rules: Array<Record<string, unknown>> }
+export type NamespaceInfo = Ok<'admin.namespaces'>['namespaces'][number]
+
+export type Scenario = Schemas['SandboxScenario']
 
 export type Active = Record<string, string>
 
-export interface Clock { now: string, offset_ms: number }
+export type Clock = Schemas['SandboxClock']
 
-export type Scalar = string | number | boolean | null
+export type StateItem = Schemas['SandboxStateItem']
 
-export interface StateItem { kind: string, id: string, expires_at: string | null, remaining_seconds: number | null, fields: Record<string, Scalar> }
+export type Scalar = StateItem['fields'][string]
 
-export interface StateBody { namespace: string, now: string, vendors: Record<string, StateItem[]> }
+export type StateBody = Ok<'admin.state'>
 
-export interface Entry {
-  id: number
-  time: string
-  vendor: string
-  operation: string | null
-  method: string
-  path: string
-  status: number
-  scenario: string | null
-  fault: Record<string, unknown> | null
-  duration_ms: number
+/** A journal entry; the document leaves request and response open, the page reads these parts of them. */
+export type Entry = Omit<Schemas['SandboxJournalEntry'], 'request' | 'response'> & {
   request: { headers?: Record<string, unknown>, query?: Record<string, unknown>, body?: unknown }
   response: { headers?: Record<string, unknown>, body?: unknown }
 }
