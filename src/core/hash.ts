@@ -5,6 +5,7 @@
  * buffer is not changed after it is hashed, as request bodies and their parts never are.
  */
 import { createHash, type Hash } from 'node:crypto'
+import { nextTurn } from './turns.js'
 
 const digests = new WeakMap<Buffer, string>()
 const pending = new WeakMap<Buffer, Promise<string>>()
@@ -28,8 +29,6 @@ export function sha256Hex (bytes: Buffer): string {
 export function rememberSha256 (bytes: Buffer, hex: string): void {
   if (bytes.length >= MEMO_MIN_BYTES) digests.set(bytes, hex)
 }
-
-const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
 
 async function sliced (bytes: Buffer): Promise<string> {
   const h: Hash = createHash('sha256')

@@ -6,6 +6,7 @@
 import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify/types/schema.js'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { CatalogueEntry } from './errors.js'
 
 const readByVendor = new WeakSet<object>()
 
@@ -46,6 +47,20 @@ export function jsonResponse<T extends z.ZodType> (description: string, schema: 
 export interface JsonResponse<T extends z.ZodType> {
   description: string
   content: { 'application/json': { schema: T } }
+}
+
+/**
+ * The error answers of a route from the vendor's catalogue entries: one per HTTP status the given codes are
+ * answered with, described by those codes and their messages ("002 Error reading image...; 004 ...").
+ */
+export function catalogueResponses<T extends z.ZodType> (entries: Readonly<Record<string, CatalogueEntry>>, codes: readonly string[], schema: T): Record<number, JsonResponse<T>> {
+  const out: Record<number, JsonResponse<T>> = {}
+  for (const code of codes) {
+    const { status, message } = entries[code] as CatalogueEntry
+    const before = out[status]?.description
+    out[status] = jsonResponse(before === undefined ? `${code} ${message}` : `${before}; ${code} ${message}`, schema)
+  }
+  return out
 }
 
 /** Fastify's validator compiler: zod, except for the bodies a vendor reads itself. */

@@ -2,7 +2,7 @@
  * Request and response shapes of POST /liveness/, named as gtriip-liveness.md names them.
  */
 import { z } from 'zod'
-import { binary, bodyByMediaType, jsonResponse } from '../../core/schemas.js'
+import { binary, bodyByMediaType, catalogueResponses, jsonResponse, type JsonResponse } from '../../core/schemas.js'
 import { catalogue, type GtriipCode } from './errors.js'
 
 export const settingsSchema = z.object({
@@ -66,14 +66,9 @@ export type GtriipOutcome = z.output<typeof outcomeSchema>
  * The answers of POST /liveness/, each described in the document's words: the response fields for a
  * success, and for each HTTP status the error codes (with their messages) answered with it.
  */
-export function livenessResponses (): Record<number, ReturnType<typeof jsonResponse>> {
-  const out: Record<number, ReturnType<typeof jsonResponse>> = {
-    200: jsonResponse('Success: `result` holds `liveness` (whether the face is considered to be from a live person, not a printed or replay attack) and `score` (from 0 to 1, how confident the system is)', LivenessSuccess)
+export function livenessResponses (): Record<number, JsonResponse<z.ZodType>> {
+  return {
+    200: jsonResponse('Success: `result` holds `liveness` (whether the face is considered to be from a live person, not a printed or replay attack) and `score` (from 0 to 1, how confident the system is)', LivenessSuccess),
+    ...catalogueResponses(catalogue.entries, catalogue.codes, LivenessFailure)
   }
-  for (const code of catalogue.codes) {
-    const { status, message } = catalogue.entries[code]
-    const before = out[status]?.description
-    out[status] = jsonResponse(before === undefined ? `${code} ${message}` : `${before}; ${code} ${message}`, LivenessFailure)
-  }
-  return out
 }

@@ -4,7 +4,7 @@
  * scenario outcome vocabulary.
  */
 import { z } from 'zod'
-import { jsonResponse, readByHandler, type JsonResponse } from '../../core/schemas.js'
+import { catalogueResponses, jsonResponse, readByHandler, type JsonResponse } from '../../core/schemas.js'
 import { catalogue, documentedCodes } from './errors.js'
 
 export const settingsSchema = z.object({
@@ -105,7 +105,7 @@ export { jsonResponse as answer }
  * described in the vendor's words: the code and its meaning in the list of status codes.
  */
 export function errorResponses (): Record<number, JsonResponse<typeof RisetError>> {
-  return Object.fromEntries(documentedCodes.map((c) => [catalogue.entries[c].status, jsonResponse(`${c} ${catalogue.entries[c].message}`, RisetError)]))
+  return catalogueResponses(catalogue.entries, documentedCodes, RisetError)
 }
 
 export const ClientCredentials = z.object({
