@@ -3,7 +3,7 @@
  * ./scenarios (or a test directory), no file watching, and every response checked against its
  * documented schema, in the state of a new one. Requests go through app.inject.
  */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify'
 import tap from 'tap'
 import { buildApp, configFrom, newParseCache } from '../src/app.js'
 
@@ -18,6 +18,8 @@ export interface BuildTestOptions {
   clockBase?: () => number
   /** A new app of its own even where a kept one would do (a test that closes its app, say). */
   fresh?: boolean
+  /** Fastify's logger (default none): an app with one is always a new app of its own. */
+  logger?: FastifyServerOptions['logger']
 }
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -27,7 +29,7 @@ const parseCache = newParseCache()
 
 async function newApp (opts: BuildTestOptions): Promise<FastifyInstance> {
   const config = configFrom(['--db', opts.db ?? ':memory:', '--scenarios', opts.scenarios ?? 'scenarios', '--log-level', 'silent', ...(opts.argv ?? [])], opts.settings ?? {})
-  return await buildApp(config, { logger: false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true, parseCache })
+  return await buildApp(config, { logger: opts.logger ?? false, clockBase: opts.clockBase ?? (() => T0), watchScenarios: false, checkResponses: true, parseCache })
 }
 
 /**
@@ -58,7 +60,7 @@ async function sharedApp (key: string, opts: BuildTestOptions): Promise<FastifyI
 }
 
 export async function build (t: Teardown, opts: BuildTestOptions = {}): Promise<FastifyInstance> {
-  if (opts.db === undefined && opts.clockBase === undefined && opts.fresh !== true) {
+  if (opts.db === undefined && opts.clockBase === undefined && opts.logger === undefined && opts.fresh !== true) {
     return await sharedApp(JSON.stringify([opts.argv, opts.settings, opts.scenarios]), opts)
   }
   const app = await newApp(opts)

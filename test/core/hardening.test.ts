@@ -6,7 +6,6 @@
 import { connect } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { buildApp, configFrom } from '../../src/app.js'
 import { build, json, multipart } from '../helper.js'
 
 const KEY = { 'x-api-key': 'k' }
@@ -143,9 +142,7 @@ t.test('a body refused unread (over the route limit) is drained, then answered: 
 t.test('a client that goes away mid-body is not a failure of the sandbox: nothing logged above debug, and it keeps serving', async (t) => {
   const lines: Array<{ level: number, msg: string }> = []
   const stream = new Writable({ write (chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done() } })
-  const config = configFrom(['--db', ':memory:', '--scenarios', 'scenarios', '--log-level', 'debug'], {})
-  const app = await buildApp(config, { logger: { level: 'debug', stream }, watchScenarios: false })
-  t.teardown(() => app.close())
+  const app = await build(t, { logger: { level: 'debug', stream } })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   const starts: Array<[string, string, string]> = [
