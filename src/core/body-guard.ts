@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import { KindError } from './errors.js'
 import { MultipartError } from './multipart.js'
 import { isMultipartType, type PartHeaderScanner } from './part-headers.js'
-import { TurnBudget } from './turns.js'
+import { pauseForTurn, spendTurn } from './turns.js'
 
 /** A body that did not arrive in time: answered like a truncated body (failures.ts: body-malformed). */
 export class BodyTimeoutError extends KindError<'timeout'> {
@@ -30,7 +30,6 @@ const timedOut = new WeakSet<IncomingMessage>()
 class BodyGuard extends Transform {
   receivedEncodedLength = 0
   private readonly timer: NodeJS.Timeout
-  private readonly turns = new TurnBudget()
 
   constructor (raw: IncomingMessage, timeoutMs: number) {
     super()
@@ -44,7 +43,7 @@ class BodyGuard extends Transform {
 
   override _transform (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.receivedEncodedLength += chunk.length
-    if (this.turns.spend(chunk.length)) setImmediate(() => { done(null, chunk) })
+    if (spendTurn(chunk.length)) setImmediate(() => { done(null, chunk) })
     else done(null, chunk)
   }
 
@@ -144,15 +143,12 @@ export function registerLinger (app: FastifyInstance): void {
       raw.off('data', count)
       done(null, payload)
     }
-    const turns = new TurnBudget()
     const count = (chunk: Buffer): void => {
       bytes += chunk.length
+      // A pause for the turn budget is resumed even once settled: the rest of the body still has to
+      // be read off the connection.
       if (bytes > LINGER_BYTES) finish()
-      else if (turns.spend(chunk.length)) {
-        raw.pause()
-        // Resumed even once settled: the rest of the body still has to be read off the connection.
-        setImmediate(() => raw.resume())
-      }
+      else if (spendTurn(chunk.length)) pauseForTurn(raw)
     }
     const timer = setTimeout(finish, LINGER_MS)
     timer.unref()

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream'
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify'
 import { Assembler } from './assemble.js'
-import { TurnBudget } from './turns.js'
+import { pauseForTurn, spendTurn } from './turns.js'
 
 /** Fastify's default body limit (1 MiB), for a route that sets none. */
 const DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -45,7 +45,6 @@ function readRaw (request: FastifyRequest, payload: Payload, done: Done): void {
     return
   }
   const body = new Assembler(Number.isNaN(announced) ? undefined : announced, limit)
-  const turns = new TurnBudget()
   const off = (): void => {
     payload.removeListener('data', onData)
     payload.removeListener('end', onEnd)
@@ -59,10 +58,7 @@ function readRaw (request: FastifyRequest, payload: Payload, done: Done): void {
       return
     }
     body.push(bytes)
-    if (turns.spend(bytes.length)) {
-      payload.pause()
-      setImmediate(() => payload.resume())
-    }
+    if (spendTurn(bytes.length)) pauseForTurn(payload)
   }
   function onEnd (err?: Error & { statusCode?: number }): void {
     off()

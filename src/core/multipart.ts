@@ -9,7 +9,7 @@ import { Assembler } from './assemble.js'
 import { guardMultipart } from './body-guard.js'
 import { fastifyErrorCode, KindError } from './errors.js'
 import { boundaryOf, PartHeaderScanner } from './part-headers.js'
-import { nextTurn, TurnBudget } from './turns.js'
+import { nextTurn, spendTurn } from './turns.js'
 
 export interface MultipartLimits {
   /** Largest file part, in bytes. */
@@ -137,12 +137,11 @@ export async function readMultipart (request: FastifyRequest): Promise<Multipart
  */
 async function fileBytes (part: MultipartFilePart, announced: number, limit: number | undefined): Promise<Buffer> {
   const data = new Assembler(Number.isNaN(announced) ? undefined : announced, limit ?? Number.POSITIVE_INFINITY)
-  const turns = new TurnBudget()
   let tooLarge = false
   for await (const chunk of part.file as AsyncIterable<Buffer>) {
     if (part.file.truncated) tooLarge = true
     if (!tooLarge) data.push(chunk)
-    if (turns.spend(chunk.length)) await nextTurn()
+    if (spendTurn(chunk.length)) await nextTurn()
   }
   if (tooLarge || part.file.truncated) throw new MultipartError('file-too-large', 'request file too large')
   return data.bytes()

@@ -7,6 +7,8 @@
  * socket's buffer fills, Node stops reading that socket, and other requests are served. However many
  * uploads arrive at once, one turn copies and hashes at most about TURN_BYTES of them (a few ms).
  */
+import type { Readable } from 'node:stream'
+
 export const TURN_BYTES = 512 * 1024
 
 let spent = 0
@@ -17,17 +19,20 @@ function reset (): void {
   resetQueued = false
 }
 
-/** What a body reader uses: `spend(bytes)` says when to give the loop a turn. */
-export class TurnBudget {
-  /** Count `bytes` against this turn's shared budget; true when the reader should give the loop a turn first. */
-  spend (bytes: number): boolean {
-    if (!resetQueued) {
-      resetQueued = true
-      setImmediate(reset)
-    }
-    spent += bytes
-    return spent > TURN_BYTES
+/** Count `bytes` a reader consumed against this turn's shared budget; true when it should give the loop a turn first. */
+export function spendTurn (bytes: number): boolean {
+  if (!resetQueued) {
+    resetQueued = true
+    setImmediate(reset)
   }
+  spent += bytes
+  return spent > TURN_BYTES
+}
+
+/** Give the loop a turn from a stream read in flowing mode: paused now, resumed on the next turn. */
+export function pauseForTurn (stream: Readable): void {
+  stream.pause()
+  setImmediate(() => stream.resume())
 }
 
 /** Resolves on the next turn of the event loop, after pending I/O. */

@@ -3,24 +3,21 @@
  * check through while big uploads stream in (measured by `npm run bench`, health under upload load).
  */
 import t from 'tap'
-import { nextTurn, TURN_BYTES, TurnBudget } from '../../src/core/turns.js'
+import { nextTurn, spendTurn, TURN_BYTES } from '../../src/core/turns.js'
 
 t.test('within one turn the readers share the budget: once it is spent every reader is told to yield', async (t) => {
   await nextTurn()
-  const a = new TurnBudget()
-  const b = new TurnBudget()
-  t.notOk(a.spend(TURN_BYTES / 2), 'half the budget: read on')
-  t.notOk(b.spend(TURN_BYTES / 2), 'another reader, the other half: read on')
-  t.ok(a.spend(1), 'spent: the first reader yields')
-  t.ok(b.spend(1), 'and so does the second')
+  t.notOk(spendTurn(TURN_BYTES / 2), 'half the budget: read on')
+  t.notOk(spendTurn(TURN_BYTES / 2), 'another reader, the other half: read on')
+  t.ok(spendTurn(1), 'spent: the first reader yields')
+  t.ok(spendTurn(1), 'and so does the second')
 })
 
 t.test('the next turn starts with the whole budget again', async (t) => {
   await nextTurn()
-  const reader = new TurnBudget()
-  t.ok(reader.spend(TURN_BYTES + 1), 'over the budget in one chunk: yield after it')
+  t.ok(spendTurn(TURN_BYTES + 1), 'over the budget in one chunk: yield after it')
   await nextTurn()
-  t.notOk(reader.spend(TURN_BYTES - 1), 'a new turn: read on')
+  t.notOk(spendTurn(TURN_BYTES - 1), 'a new turn: read on')
 })
 
 t.test('nextTurn lets pending immediates (other I/O callbacks) run first', async (t) => {
