@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { Budget, headersOf, redact, summarise } from '../../src/core/journal/summarise.js'
+import { Budget, DigestedBinary, headersOf, isBase64Payload, redact, summarise } from '../../src/core/journal/summarise.js'
+import { sha256Hex } from '../../src/core/hash.js'
 import { build, json, multipart } from '../helper.js'
 import { photo } from '../images.js'
 
@@ -146,4 +147,12 @@ t.test('a long run keeps only what the caps allow: entries evicted by the namesp
   // The byte cap's arrival list is never reached here (tiny entries): before the fix it held all 2500.
   const held = (app.core.journal as unknown as { arrival: unknown[] }).arrival.length
   t.ok(held <= 10 + 2 * 1025, `${held} entries still referenced`)
+})
+
+t.test('summarise: a payload a vendor already digested shows as the bytes would, without its text being decoded again', async (t) => {
+  const bytes = Buffer.alloc(300, 7)
+  const text = bytes.toString('base64')
+  t.ok(isBase64Payload(text))
+  t.notOk(isBase64Payload('a short text'))
+  t.same(summarise({ images: [new DigestedBinary(bytes.length, sha256Hex(bytes))] }, 1000), summarise({ images: [text] }, 1000))
 })

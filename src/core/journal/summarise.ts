@@ -16,6 +16,21 @@ function binary (bytes: Buffer): { bytes: number, sha256: string } {
   return { bytes: bytes.length, sha256: sha256Hex(bytes) }
 }
 
+/**
+ * A payload a vendor already decoded and hashed (a base64 image it checked), recorded in place of
+ * its text (`call.recordBody`): the journal shows it as it shows those bytes, without decoding the
+ * text again on the main thread.
+ */
+export class DigestedBinary {
+  constructor (readonly bytes: number, readonly sha256: string) {}
+}
+
+/** Whether the journal takes this text (not a data: URI) for base64 bytes, shown as {bytes, sha256}. */
+export function isBase64Payload (value: string): boolean {
+  // Only the head is tested: a regex over a 40 MB string would be slow (or overflow the stack).
+  return value.length >= MIN_BINARY_CHARS && BASE64_HEAD.test(value.slice(0, 1024).replace(/=+$/, ''))
+}
+
 /** What secrets look like to the journal: header names and body field names, lower case. */
 export interface Secrets {
   headers: ReadonlySet<string>
@@ -54,9 +69,8 @@ export class Budget {
 function summariseString (value: string, budget: Budget): unknown {
   if (value.length >= MIN_BINARY_CHARS) {
     const m = DATA_URI.exec(value)
-    // Only the head is tested: a regex over a 40 MB string would be slow (or overflow the stack).
     if (m !== null) return binary(Buffer.from(value.slice(m[0].length), 'base64'))
-    if (BASE64_HEAD.test(value.slice(0, 1024).replace(/=+$/, ''))) return binary(Buffer.from(value, 'base64'))
+    if (isBase64Payload(value)) return binary(Buffer.from(value, 'base64'))
   }
   return budget.text(value)
 }
@@ -77,6 +91,7 @@ function summariseObject (value: object, budget: Budget, secrets: Secrets, depth
 function walk (value: unknown, budget: Budget, secrets: Secrets, depth: number): unknown {
   if (depth > MAX_DEPTH) return '[too deep]'
   if (Buffer.isBuffer(value)) return binary(value)
+  if (value instanceof DigestedBinary) return { bytes: value.bytes, sha256: value.sha256 }
   if (typeof value === 'string') return summariseString(value, budget)
   if (Array.isArray(value)) {
     const out: unknown[] = []

@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod'
 import { decodeBase64, ImageError } from '../../../core/images.js'
+import { DigestedBinary, isBase64Payload } from '../../../core/journal/summarise.js'
 import type { Call } from '../../../core/vendor/call.js'
 import { refuse } from '../errors.js'
 import { analyse, passes, thresholdsOf } from '../face.js'
@@ -73,14 +74,14 @@ export function readRequest (raw: unknown, settings: RisetSettings): LivenessReq
   return req
 }
 
-/** Check that image k (1-based) decodes and return its sha256: the emulation needs no pixels. */
-async function checkImage (call: RisetCall, text: string, k: number): Promise<string> {
+/** Check that image k (1-based) decodes and return its digest: the emulation needs no pixels. */
+async function checkImage (call: RisetCall, text: string, k: number): Promise<DigestedBinary> {
   try {
     // Document, "Body": "List of Base64 encoded JPG or PNG image", with no prefix; vendor-notes, second
     // round: a data: URI does not decode → 490 (strict, so a client that sends one fails here too).
     const bytes = decodeBase64(text, { dataUri: false })
     const image = await call.images.verify(bytes, { maxBytes: call.settings.max_image_bytes, maxPixels: call.settings.max_image_pixels })
-    return image.sha256
+    return new DigestedBinary(bytes.length, image.sha256)
   } catch (err) {
     // The same failure, with a note naming the image (the failure table gives its code).
     if (err instanceof ImageError) throw new ImageError(err.kind, `images[${k - 1}] (image${k}): ${err.message}`)
@@ -114,8 +115,11 @@ export function results (call: RisetCall, req: LivenessRequest, hashes: readonly
 export async function verifyFaceLiveness (call: RisetCall, body: unknown): Promise<VerifyFaceLivenessBody> {
   const req = readRequest(body, call.settings)
   // One at a time, so that at most one decoded image is held in memory, and the first bad one answers.
-  const hashes: string[] = []
-  for (let k = 1; k <= req.images.length; k++) hashes.push(await checkImage(call, req.images[k - 1] as string, k))
+  const digests: DigestedBinary[] = []
+  for (let k = 1; k <= req.images.length; k++) digests.push(await checkImage(call, req.images[k - 1] as string, k))
+  // The journal shows the images by their digests, which are known now: no second decoding.
+  call.recordBody({ ...(body as object), images: req.images.map((text, i) => isBase64Payload(text) ? digests[i] : text) })
+  const hashes = digests.map((d) => d.sha256)
   const outcome = call.decideOrThrow<RisetOutcome>({ body, detail: { note: 'chosen by the scenario' } })
   return results(call, req, hashes, outcome)
 }
