@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { CoreSettings } from './config.js'
 import type { Journal } from './journal/index.js'
+import { sleep } from './sleep.js'
 
 export interface OutboundRequest {
   namespace: string
@@ -40,8 +41,6 @@ export interface PendingCallback {
   /** When the call was asked for, on the namespace's virtual clock (ISO-8601). */
   started: string
 }
-
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 export class Outbound {
   private readonly inFlight = new Set<Promise<unknown>>()

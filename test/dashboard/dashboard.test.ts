@@ -39,7 +39,8 @@ async function open (t: { teardown: (fn: () => unknown) => void }, ns: string): 
   return page
 }
 
-const WAIT = { timeout: 2000 }
+// Generous: a busy CI machine runs another suite beside the browser; a pass never waits this long.
+const WAIT = { timeout: 10_000 }
 
 t.test('the Namespace field picks the namespace every control acts in, and offers the namespaces that hold state', async (t) => {
   await admin(sandbox.url, 'POST', '/clock/advance', 'offered', { seconds: 1 })
@@ -76,7 +77,7 @@ t.test('choosing a scenario for a vendor makes it the namespace\'s active one at
   await page.getByRole('status').filter({ hasText: 'back to the default' }).waitFor(WAIT)
   t.same((await admin(sandbox.url, 'GET', '/scenario', 'scen')).active, {})
   await admin(sandbox.url, 'PUT', '/scenario', 'scen', { name: 'fpt/ocr-QC03-blurry' })
-  await page.getByLabel('Scenario for fpt').and(page.locator('select:has(option[value="fpt/ocr-QC03-blurry"]:checked)')).waitFor({ timeout: 5000 })
+  await page.getByLabel('Scenario for fpt').and(page.locator('select:has(option[value="fpt/ocr-QC03-blurry"]:checked)')).waitFor(WAIT)
   t.pass('a scenario activated elsewhere is shown')
 })
 
@@ -132,7 +133,7 @@ t.test('advancing the clock moves the Clock and an FPT session\'s remaining life
   const page = await open(t, 'clock')
   const id = await fptSession(sandbox.url, 'clock')
   const session = page.getByRole('list', { name: 'fpt state' }).getByRole('listitem').filter({ hasText: id })
-  await session.filter({ hasText: '30:00 left' }).waitFor({ timeout: 4000 })
+  await session.filter({ hasText: '30:00 left' }).waitFor(WAIT)
   await page.getByLabel('Seconds').fill('600')
   await page.getByRole('button', { name: 'Advance clock' }).click()
   await page.getByLabel('Clock').filter({ hasText: '2026-01-15T09:10:00.000Z' }).waitFor(WAIT)

@@ -7,8 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Random } from '../random.js'
 import type { Fault } from '../scenarios/schema.js'
-
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+import { sleep } from '../sleep.js'
 
 export interface FaultDeps {
   random: Random
