@@ -10,9 +10,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-# The dashboard is bundled at build time (esbuild, scripts/build-dashboard.ts) into dist/dashboard.
+# The dashboard (scripts/build-dashboard.ts) and the server (scripts/bundle.ts) are bundled at build time.
 COPY dashboard ./dashboard
-COPY scripts/build-dashboard.ts ./scripts/
+COPY scripts/build-dashboard.ts scripts/bundle.ts ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -33,4 +33,4 @@ VOLUME ["/data"]
 EXPOSE 4400
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4400) + '/__admin/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/server.js"]
+CMD ["node", "dist/bundle/server.js"]

@@ -1,7 +1,7 @@
 /**
  * npm run fuzz: a bounded fuzz run against the built server (issue 11, "Deliver"), loopback only.
  *
- * It builds dist/ if a file under src/ is newer, starts `node dist/server.js --port 0 --db <temp>
+ * It builds dist/ if its sources are newer, starts `node dist/bundle/server.js --port 0 --db <temp>
  * --log-level warn`, discovers every vendor route from `GET /openapi/<id>.json`, and sends each kind of
  * malformed request (bench/fuzz/kinds-*.ts) to every route, to an unknown path under each prefix and
  * to each prefix itself, a few connections at a time; meanwhile a few slow clients drip a body one
@@ -133,7 +133,7 @@ async function fuzz (server: Server, started: number): Promise<{ state: RunState
 async function main (): Promise<number> {
   const started = performance.now()
   const root = fileURLToPath(new URL('..', import.meta.url))
-  if (buildIfStale(root)) console.log('fuzz: built dist/ (it was older than src/)')
+  buildIfStale(root)
   const dir = mkdtempSync(join(tmpdir(), 'ekyc-fuzz-'))
   const server = new Server(root, join(dir, 'fuzz.db'))
   // Ctrl-C: stop the server and remove its database before leaving.

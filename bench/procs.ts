@@ -1,11 +1,11 @@
 /**
- * The processes under measurement. The sandbox is the built CLI (`node dist/server.js`), the way a
+ * The processes under measurement. The sandbox is the built CLI (`node dist/bundle/server.js`, as `npm start`), the way a
  * user runs it, so the bench depends on nothing but the CLI: its port comes from the `listening on`
  * line it prints. The floor (bench/floor.ts) is transpiled to plain JavaScript and run the same way.
  * Both are children of the bench, never sharing its event loop, and both bind 127.0.0.1 only.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transformSync } from 'esbuild'
@@ -18,27 +18,10 @@ export interface Running {
   url: string
 }
 
-function newestMtime (dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
-  }
-  return newest
-}
-
-/** Runs `npm run build` when dist/ is missing or older than src/. */
+/** Builds dist/ first when it is missing or older than its sources (scripts/build-if-stale.mjs). */
 export function ensureBuilt (): void {
-  let stale = true
-  try {
-    stale = newestMtime(join(ROOT, 'dist')) < newestMtime(join(ROOT, 'src'))
-  } catch { /* no dist/ yet */ }
-  if (!stale) return
-  process.stdout.write('dist/ is missing or older than src/: npm run build\n')
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
+  const r = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: ROOT, stdio: 'inherit' })
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${String(r.status)})`)
-  // tsc rewrites only outputs whose content changed: a stamp keeps a merely touched src/ from
-  // triggering a build on every run.
-  writeFileSync(join(ROOT, 'dist', '.bench-built'), new Date().toISOString() + '\n')
 }
 
 /** Writes the floor as floor.mjs into dir (with a node_modules link so its imports resolve). */
@@ -73,7 +56,7 @@ export async function spawnListening (args: string[]): Promise<Running> {
 
 /** The sandbox CLI on a free port with a SQLite file (the default kind of store), logging nothing. */
 export async function startSandbox (db: string, nodeArgs: string[] = []): Promise<Running> {
-  return await spawnListening([...nodeArgs, 'dist/server.js', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'silent'])
+  return await spawnListening([...nodeArgs, 'dist/bundle/server.js', '--port', '0', '--host', '127.0.0.1', '--db', db, '--log-level', 'silent'])
 }
 
 export async function startFloor (script: string, answers?: string): Promise<Running> {

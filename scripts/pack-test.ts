@@ -49,7 +49,7 @@ function pack (dest: string): Packed {
   const paths = packed.files.map((f) => f.path)
   const stray = paths.filter((p) => /^(src|test|bench|examples|scripts)\/|\.map$|tsbuildinfo/.test(p))
   if (stray.length > 0) throw new Error(`the tarball holds files users do not need: ${stray.slice(0, 10).join(', ')}`)
-  for (const need of ['dist/kit/index.js', 'dist/kit/index.d.ts', 'dist/server.js', 'bin/ekyc-sandbox.js', 'types/fpt.d.ts', 'collections/fpt.json', 'openapi/fpt.json', 'scenarios/fpt/liveness.yaml', 'README.md']) {
+  for (const need of ['dist/kit/index.js', 'dist/kit/index.d.ts', 'dist/server.js', 'dist/bundle/server.js', 'dist/bundle/worker.js', 'bin/ekyc-sandbox.js', 'types/fpt.d.ts', 'collections/fpt.json', 'openapi/fpt.json', 'scenarios/fpt/liveness.yaml', 'README.md']) {
     if (!paths.includes(need)) throw new Error(`the tarball lacks ${need}`)
   }
   return packed

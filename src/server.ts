@@ -4,10 +4,8 @@
  * mend (a bad flag, settings file, scenario file, --db, a port in use) is one line per problem on
  * stderr and exit code 2, without a stack trace. `--help` and `--version` load nothing else.
  */
-import { readFileSync } from 'node:fs'
 import { commandOf, ConfigError, helpText } from './core/config.js'
-
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+import { VERSION } from './core/package.js'
 
 /**
  * A closed pipe (`ekyc-sandbox | head -1`, a log collector that went away) makes writes fail with

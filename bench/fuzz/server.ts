@@ -1,10 +1,10 @@
 /**
- * The server under test, as users run it: the built `node dist/server.js` in a child process, on
+ * The server under test, as users run it: the built `node dist/bundle/server.js` (as `npm start`) in a child process, on
  * 127.0.0.1 and a free port, with a throw-away database file. Watches what a test cannot see from
  * outside: the process exiting, its log lines at error level or above, and its resident memory.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 
@@ -13,23 +13,9 @@ export const BODY_TIMEOUT_MS = 5000
 
 export interface LogLine { level: number, msg: string, err: string | undefined, at: number }
 
-/** Newest modification time (ms) of the files under a directory. */
-function newest (dir: string): number {
-  let max = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    max = Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return max
-}
-
-/** `npm run build` when dist/server.js is missing or older than a file under src/. */
-export function buildIfStale (root: string): boolean {
-  let built = 0
-  try { built = statSync(join(root, 'dist', 'server.js')).mtimeMs } catch {}
-  if (built >= newest(join(root, 'src'))) return false
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
-  return true
+/** Builds dist/ first when it is missing or older than its sources (scripts/build-if-stale.mjs). */
+export function buildIfStale (root: string): void {
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' })
 }
 
 /** Resident set size of a process, in bytes (Linux /proc; undefined elsewhere or once it is gone). */
@@ -75,7 +61,7 @@ export class Server {
     // Bodies must arrive within 5 s: slow clients are answered well within the run's cap for them.
     const config = join(dirname(this.db), 'fuzz-settings.json')
     writeFileSync(config, JSON.stringify({ http: { body_timeout_ms: BODY_TIMEOUT_MS } }))
-    const child = spawn(process.execPath, ['dist/server.js', '--port', '0', '--db', this.db, '--log-level', 'warn', '--config', config], {
+    const child = spawn(process.execPath, ['dist/bundle/server.js', '--port', '0', '--db', this.db, '--log-level', 'warn', '--config', config], {
       cwd: this.root, stdio: ['ignore', 'pipe', 'pipe']
     })
     this.child = child

@@ -4,7 +4,6 @@
  * decoding, outbound calls and API keys. Reset and persistence belong here, not to the vendors: a
  * vendor only declares its tables (StoreSpec) and core deletes a namespace's rows from them.
  */
-import { readFileSync } from 'node:fs'
 import type { FastifyBaseLogger } from 'fastify'
 import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
@@ -18,9 +17,9 @@ import { ParseCache } from './scenarios/loader.js'
 import type { VendorScenarioSpec } from './scenarios/schema.js'
 import { SCENARIO_TABLES, scenarioMigration } from './scenarios/state.js'
 import { probeMigration, StoreHealth } from './store-health.js'
+import { VERSION } from './package.js'
 
 /** The sandbox's version, from package.json (two levels up from src/core and from dist/core). */
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 const CORE_STORE: StoreSpec = {
   migrations: [

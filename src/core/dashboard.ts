@@ -10,13 +10,11 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import { SandboxError, sendSandboxError } from './errors.js'
+import { DASHBOARD_DIR } from './package.js'
 
-/** dist/dashboard of the project, from src/core (tsx) as from dist/core (built). */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url))
 export const DASHBOARD_PATH = '/__dashboard/'
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

@@ -13,10 +13,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { createSecureContext } from 'node:tls'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from '../app.js'
 import { ConfigError, type Config } from '../core/config.js'
+import { SHIPPED_SCENARIOS } from '../core/package.js'
 
 /** The settings a start-up message may name. */
 export type Setting = 'db' | 'port' | 'host' | 'scenarios' | 'tls-cert' | 'tls-key'
@@ -39,8 +39,7 @@ export interface Started {
   close: () => Promise<void>
 }
 
-/** The scenarios shipped with the package (two levels up from src/kit and from dist/kit). */
-export const SHIPPED_SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url))
+export { SHIPPED_SCENARIOS }
 const DEFAULT_SCENARIOS = './scenarios'
 
 const flagName = (s: Setting): string => `--${s}`

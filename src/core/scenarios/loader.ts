@@ -6,9 +6,10 @@
  * `scenarios/gtriip/errors.yaml: rules[0].outcome.error: Invalid option: expected one of "001"|...`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { loadAll } from 'js-yaml'
 import type { z } from 'zod'
+import { PACKAGE_ROOT, PREPARED_SCENARIOS } from '../package.js'
 import { ScenarioSchema, type Rule, type Scenario, type VendorScenarioSpec } from './schema.js'
 
 export class ScenarioFileError extends Error {
@@ -114,19 +115,41 @@ export interface LoadResult {
   errors: ScenarioFileError[]
 }
 
+/** A file parsed ahead of time: its text, and its scenarios without their `file` label. */
+export interface PreparedFile { text: string, scenarios: Array<Omit<Scenario, 'file'>> }
+
+/**
+ * Files parsed by the build (scripts/bundle.ts), keyed by their path under `root`: a file whose
+ * text is still the same is not parsed again at start-up (issue 15, point 4). A missing or
+ * unreadable list only means parsing everything.
+ */
+export function readPrepared (listFile: string | undefined, root: string): Map<string, PreparedFile> {
+  const out = new Map<string, PreparedFile>()
+  if (listFile === undefined) return out
+  try {
+    const files = JSON.parse(readFileSync(listFile, 'utf8')) as Record<string, PreparedFile>
+    for (const [path, prepared] of Object.entries(files)) out.set(resolve(root, path), prepared)
+  } catch { /* not built, or from another build: parse */ }
+  return out
+}
+
 /**
  * Parsed files by their text: parsing and validating is most of the cost of a load, and an unchanged
  * file need not be parsed again (a reload after another file changed; many apps built by one test
- * process, which share one cache). Scenarios are never mutated once loaded.
+ * process, which share one cache; the shipped files the build parsed). Scenarios are never mutated
+ * once loaded.
  */
 export class ParseCache {
   private readonly byLabel = new Map<string, { text: string, list: Scenario[] }>()
-  constructor (readonly vendors: ReadonlyMap<string, VendorScenarioSpec>) {}
+  constructor (readonly vendors: ReadonlyMap<string, VendorScenarioSpec>, private readonly prepared = readPrepared(PREPARED_SCENARIOS, PACKAGE_ROOT)) {}
 
   parse (file: string, text: string, label: string): Scenario[] {
     const hit = this.byLabel.get(label)
     if (hit !== undefined && hit.text === text) return hit.list
-    const list = parseScenarioFile(file, text, this.vendors, label)
+    const ready = this.prepared.get(resolve(file))
+    const list = ready !== undefined && ready.text === text
+      ? ready.scenarios.map((s) => ({ ...s, file: label }))
+      : parseScenarioFile(file, text, this.vendors, label)
     this.byLabel.set(label, { text, list })
     return list
   }

@@ -1,0 +1,61 @@
+/**
+ * The command as one file: esbuild bundles dist/server.js (with everything it imports from dist/
+ * and node_modules) into dist/bundle/server.js, and the journal's worker beside it. Node 20 then
+ * loads one module instead of ~700 (each resolved, read and compiled on its own), most of the
+ * sandbox's start-up (issue 15, point 4). The shipped scenario files are parsed and validated here
+ * too, into dist/scenarios.json, instead of at every start. Left outside the bundle, loaded from node_modules:
+ * the native addons (better-sqlite3, sharp) and @fastify/swagger-ui, which serves files that sit
+ * beside its own code.
+ * Last step of `npm run build`: it writes the stamp dist/.built that scripts/build-if-stale.mjs
+ * compares with the sources.
+ *   npm run build runs it after tsc; run alone: tsx scripts/bundle.ts
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { relative } from 'node:path'
+import { build } from 'esbuild'
+import { newParseCache } from '../src/app.js'
+import { PACKAGE_ROOT, PREPARED_SCENARIOS_FILE, SHIPPED_SCENARIOS } from '../src/core/package.js'
+import { listScenarioFiles, type PreparedFile } from '../src/core/scenarios/loader.js'
+
+export const BUNDLE_DIR = 'dist/bundle'
+
+// CommonJS packages inside an ES module bundle still call require(): give them Node's.
+const BANNER = "import { createRequire as __sandboxRequire } from 'node:module'; const require = __sandboxRequire(import.meta.url);"
+
+export async function bundleServer (outdir = BUNDLE_DIR): Promise<void> {
+  await build({
+    entryPoints: { server: 'dist/server.js', worker: 'dist/core/journal/worker.js' },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3', 'sharp', '@fastify/swagger-ui'],
+    banner: { js: BANNER },
+    legalComments: 'none',
+    logLevel: 'error'
+  })
+}
+
+/**
+ * The shipped scenario files parsed and validated now, so that the built command does not parse
+ * them at every start (src/core/scenarios/loader.ts, readPrepared). Keyed by path from the package
+ * root; a file edited afterwards no longer matches its text and is parsed again.
+ */
+export function prepareScenarios (out = PREPARED_SCENARIOS_FILE): number {
+  const cache = newParseCache()
+  const files: Record<string, PreparedFile> = {}
+  for (const file of listScenarioFiles(SHIPPED_SCENARIOS)) {
+    const text = readFileSync(file, 'utf8')
+    files[relative(PACKAGE_ROOT, file)] = { text, scenarios: cache.parse(file, text, file).map(({ file: _file, ...s }) => s) }
+  }
+  writeFileSync(out, JSON.stringify(files))
+  return Object.keys(files).length
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*\/scripts\//, '/scripts/'))) {
+  bundleServer().then(() => {
+    prepareScenarios()
+    writeFileSync('dist/.built', new Date().toISOString() + '\n')
+  }, (err: unknown) => { console.error(err); process.exit(1) })
+}
