@@ -3,16 +3,15 @@
  * and node_modules) into dist/bundle/server.js, and the journal's worker beside it. Node 20 then
  * loads one module instead of ~700 (each resolved, read and compiled on its own), most of the
  * sandbox's start-up (issue 15, point 4). The shipped scenario files are parsed and validated here
- * too, into dist/scenarios.json, instead of at every start. Left outside the bundle, loaded from node_modules:
- * the native addons (better-sqlite3, sharp) and @fastify/swagger-ui, which serves files that sit
- * beside its own code.
+ * too, into dist/scenarios.json, instead of at every start. The native addons (better-sqlite3,
+ * sharp) stay outside the bundle, loaded from node_modules.
  * Last step of `npm run build`: it writes the stamp dist/.built that scripts/build-if-stale.mjs
  * compares with the sources.
  *   npm run build runs it after tsc; run alone: tsx scripts/bundle.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { relative } from 'node:path'
-import { build } from 'esbuild'
+import { dirname, relative } from 'node:path'
+import { build, type Plugin } from 'esbuild'
 import { newParseCache } from '../src/app.js'
 import { PACKAGE_ROOT, PREPARED_SCENARIOS_FILE, SHIPPED_SCENARIOS } from '../src/core/package.js'
 import { listScenarioFiles, type PreparedFile } from '../src/core/scenarios/loader.js'
@@ -22,6 +21,21 @@ export const BUNDLE_DIR = 'dist/bundle'
 // CommonJS packages inside an ES module bundle still call require(): give them Node's.
 const BANNER = "import { createRequire as __sandboxRequire } from 'node:module'; const require = __sandboxRequire(import.meta.url);"
 
+/**
+ * @fastify/swagger-ui serves files that sit beside its code (static/), found from its __dirname,
+ * which a bundle does not have: each of its files gets the folder it has in the installed package.
+ */
+const swaggerUiFiles: Plugin = {
+  name: 'swagger-ui-dirname',
+  setup (b) {
+    b.onLoad({ filter: /[/\\]node_modules[/\\]@fastify[/\\]swagger-ui[/\\].*\.js$/ }, (args) => {
+      const within = relative(dirname(args.path.replace(/(node_modules[/\\]@fastify[/\\]swagger-ui)[/\\].*$/, '$1/index.js')), dirname(args.path))
+      const here = `require('node:path').join(require('node:path').dirname(require.resolve('@fastify/swagger-ui')), ${JSON.stringify(within)})`
+      return { contents: `var __dirname = ${here};\n${readFileSync(args.path, 'utf8')}`, loader: 'js' }
+    })
+  }
+}
+
 export async function bundleServer (outdir = BUNDLE_DIR): Promise<void> {
   await build({
     entryPoints: { server: 'dist/server.js', worker: 'dist/core/journal/worker.js' },
@@ -30,7 +44,8 @@ export async function bundleServer (outdir = BUNDLE_DIR): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3', 'sharp', '@fastify/swagger-ui'],
+    external: ['better-sqlite3', 'sharp'],
+    plugins: [swaggerUiFiles],
     banner: { js: BANNER },
     legalComments: 'none',
     logLevel: 'error'
