@@ -1,6 +1,8 @@
 /**
  * The command as one file: esbuild bundles dist/server.js (with everything it imports from dist/
- * and node_modules) into dist/bundle/server.js, and the journal's worker beside it. Node 20 then
+ * and node_modules) into dist/bundle/server.js, the journal's worker beside it, and what the test
+ * kit's startSandbox() loads (dist/kit/server.js) into dist/bundle/kit-server.js, the code they
+ * share in chunks. Node 20 then
  * loads one module instead of ~700 (each resolved, read and compiled on its own), most of the
  * sandbox's start-up (issue 15, point 4). The shipped scenario files are parsed and validated here
  * too, into dist/scenarios.json, instead of at every start. The native addons (better-sqlite3,
@@ -38,9 +40,11 @@ const swaggerUiFiles: Plugin = {
 
 export async function bundleServer (outdir = BUNDLE_DIR): Promise<void> {
   await build({
-    entryPoints: { server: 'dist/server.js', worker: 'dist/core/journal/worker.js' },
+    entryPoints: { server: 'dist/server.js', worker: 'dist/core/journal/worker.js', 'kit-server': 'dist/kit/server.js' },
     outdir,
     bundle: true,
+    // The command and the test kit's startSandbox() share their code in chunks.
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -5,8 +5,10 @@
  * nothing. The server modules load on the first call only: importing the package for SandboxClient
  * alone stays light.
  */
+import { existsSync } from 'node:fs'
 import { SandboxClient } from './client.js'
 import { checkNamespace, checkVendor, uniqueNamespace, VENDOR_IDS, type VendorId } from './names.js'
+import type { ServerModule } from './server.js'
 import type { LogLevel, Sandbox, SandboxOptions } from './types.js'
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -87,12 +89,20 @@ class RunningSandbox implements Sandbox {
   }
 }
 
+/**
+ * The server's modules: from the built package, its bundle (dist/bundle/kit-server.js) when the
+ * build made one; from the sources (tsx) or a dist/ without it, the modules themselves.
+ */
+async function loadServer (): Promise<ServerModule> {
+  const bundled = new URL('../bundle/kit-server.js', import.meta.url)
+  if (import.meta.url.endsWith('.js') && existsSync(bundled)) return await import(bundled.href) as ServerModule
+  return await import('./server.js')
+}
+
 /** Runs the sandbox in this process; resolves once it answers. A bad option rejects with an error naming it. */
 export async function startSandbox (options?: SandboxOptions): Promise<Sandbox> {
   const o = checkOptions(options)
-  const [{ start, SHIPPED_SCENARIOS }, { vendorSettingsSchemas }, config, { ScenarioFileError }] = await Promise.all([
-    import('./start.js'), import('../app.js'), import('../core/config.js'), import('../core/scenarios/loader.js')
-  ])
+  const { start, SHIPPED_SCENARIOS, vendorSettingsSchemas, ScenarioFileError, ...config } = await loadServer()
   const name = (s: string): string => `option ${OPTION_OF[s] ?? s}`
   try {
     const raw = typeof o.config === 'string' ? config.readSettingsFile(o.config) : o.config ?? {}
