@@ -11,7 +11,7 @@
  * compares with the sources.
  *   npm run build runs it after tsc; run alone: tsx scripts/bundle.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { build, type Plugin } from 'esbuild'
 import { newParseCache } from '../src/app.js'
@@ -39,6 +39,8 @@ const swaggerUiFiles: Plugin = {
 }
 
 export async function bundleServer (outdir = BUNDLE_DIR): Promise<void> {
+  // Chunk names carry a content hash: an earlier build's chunks would pile up beside the new ones.
+  rmSync(outdir, { recursive: true, force: true })
   await build({
     entryPoints: { server: 'dist/server.js', worker: 'dist/core/journal/worker.js', 'kit-server': 'dist/kit/server.js' },
     outdir,
