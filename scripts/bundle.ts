@@ -1,14 +1,13 @@
 /**
- * The command as one file: esbuild bundles dist/server.js (with everything it imports from dist/
- * and node_modules) into dist/bundle/server.js, the journal's worker beside it, and what the test
- * kit's startSandbox() loads (dist/kit/server.js) into dist/bundle/kit-server.js, the code they
- * share in chunks. Node 20 then
- * loads one module instead of ~700 (each resolved, read and compiled on its own), most of the
- * sandbox's start-up (issue 15, point 4). The shipped scenario files are parsed and validated here
- * too, into dist/scenarios.json, instead of at every start. The native addons (better-sqlite3,
- * sharp) stay outside the bundle, loaded from node_modules.
- * Last step of `npm run build`: it writes the stamp dist/.built that scripts/build-if-stale.mjs
- * compares with the sources.
+ * The command and the test kit's server as bundles (issue 15, point 4). esbuild bundles
+ * dist/server.js (with everything it imports from dist/ and node_modules) into
+ * dist/bundle/server.js, the journal's worker beside it, and what startSandbox() loads
+ * (dist/kit/server.js) into dist/bundle/kit-server.js, the code they share in chunks: Node 20 then
+ * loads a few files instead of ~700 modules, each resolved, read and compiled on its own. The
+ * native addons (better-sqlite3, sharp) stay outside, loaded from node_modules. The shipped
+ * scenario files are parsed and validated here too, into dist/scenarios.json, instead of at every
+ * start. Last step of `npm run build`: it writes the stamp dist/.built that
+ * scripts/build-if-stale.mjs compares with the sources.
  *   npm run build runs it after tsc; run alone: tsx scripts/bundle.ts
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
