@@ -42,8 +42,13 @@ const MAX_BACKLOG = 50_000
 /** Payloads at least this long are sent to the worker once and referred to after. */
 const SHARED_MIN_CHARS = 1024
 const SHARED_MAX = 64
-/** Entries wait at most this long on the main thread before they are handed to the worker. */
+/** Entries wait at most this long on the main thread before they are handed to the worker... */
 const HAND_OVER_MS = 100
+/**
+ * ... or this long while entries arrive faster than their namespace keeps them (the last hand-over
+ * found some already evicted): each hand-over then copies a whole ring, worth doing once a second.
+ */
+const BUSY_HAND_OVER_MS = 1000
 
 /**
  * Answers the sandbox serialises once and sends many times (the Weber catalogue, say) cross to the
@@ -103,6 +108,7 @@ export class JournalPersister {
   /** Entries taken in since the last hand-over; handed over at most every HAND_OVER_MS. */
   private waiting: HeldEntry[] = []
   private handOverTimer: NodeJS.Timeout | undefined
+  private busy = false
 
   constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {}
 
@@ -134,14 +140,14 @@ export class JournalPersister {
   }
 
   /**
-   * Entries to write. They are handed to the worker at most every HAND_OVER_MS, and only those the
-   * journal still holds then: under load most are evicted by their namespace's cap meanwhile, and
+   * Entries to write. They are handed to the worker at most every HAND_OVER_MS (BUSY_HAND_OVER_MS
+   * under load), and only those the journal still holds then: under load most are evicted by their namespace's cap meanwhile, and
    * an entry the journal let go is not worth copying to the worker (what it cost the requests).
    */
   persist (held: HeldEntry[]): void {
     if (this.dead || this.closing !== undefined || held.length === 0) return
     for (const h of held) this.waiting.push(h)
-    this.handOverTimer ??= setTimeout(() => { this.handOver() }, HAND_OVER_MS).unref()
+    this.handOverTimer ??= setTimeout(() => { this.handOver() }, this.busy ? BUSY_HAND_OVER_MS : HAND_OVER_MS).unref()
   }
 
   /** Hand the waiting entries the journal still holds to the worker (at once before a clear or close). */
@@ -149,6 +155,7 @@ export class JournalPersister {
     clearTimeout(this.handOverTimer)
     this.handOverTimer = undefined
     const held = this.waiting.filter((h) => h.bytes >= 0)
+    this.busy = held.length < this.waiting.length
     this.waiting = []
     if (this.dead || held.length === 0) return
     if (this.backlog > MAX_BACKLOG) {
