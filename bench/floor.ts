@@ -10,7 +10,7 @@
  *
  * Usage: node floor.mjs [--port N] [--answers FILE]; prints `floor listening on <url>`.
  * bench/procs.ts transpiles this file with esbuild first, so that its start-up, like the
- * sandbox's (node dist/server.js), carries no TypeScript loader.
+ * sandbox's (node dist/bundle/server.js), carries no TypeScript loader.
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
