@@ -55,3 +55,23 @@ t.test('entries that arrive faster than they are written: the newest of each nam
   t.same(persisted('even'), [30, 32, 34, 36, 38].map((i) => `/oz/v1/face/pattern/health?i=${i}`))
   t.same(persisted('odd'), [31, 33, 35, 37, 39].map((i) => `/oz/v1/face/pattern/health?i=${i}`))
 })
+
+/** Resolves once `check` holds (polled every 10 ms), or rejects after 10 s. */
+async function until (check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+t.test('while the journal\'s worker runs it checkpoints the WAL, not the main thread; when it is gone the main thread does again', async (t) => {
+  const app = await build(t, { db: join(t.testdir({}), 'sandbox.db') })
+  const mainCheckpointsAfter = (): unknown => app.core.db.pragma('wal_autocheckpoint', { simple: true })
+  t.equal(mainCheckpointsAfter(), 1000, 'SQLite\'s default before the worker starts')
+  await app.inject({ method: 'GET', url: '/weber/api/v1/services' })
+  await until(() => mainCheckpointsAfter() === 0, 'the worker to start')
+  const persister = (app.core.journal as unknown as { persister: { worker: { terminate: () => Promise<number> } } }).persister
+  await persister.worker.terminate()
+  await until(() => mainCheckpointsAfter() === 1000, 'the main thread to checkpoint again')
+  t.equal(mainCheckpointsAfter(), 1000, 'the main thread checkpoints again once the worker is gone')
+})

@@ -95,7 +95,7 @@ export class Journal {
     this.limits = { maxText: settings.maxText, maxEntryBytes: settings.maxEntryBytes, secrets: settings.secrets }
     this.nextId = (db.prepare(`SELECT coalesce(max(id), 0) FROM ${JOURNAL_TABLE}`).pluck().get() as number) + 1
     this.firstId = this.nextId
-    this.persister = file === ':memory:' ? undefined : new JournalPersister(file, settings, log)
+    this.persister = file === ':memory:' ? undefined : new JournalPersister(file, settings, log, db)
   }
 
   /** Called from onResponse: O(1), no I/O. */

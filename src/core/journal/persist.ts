@@ -97,6 +97,8 @@ function rowOf (h: HeldEntry, shared: SharedPayloads): PersistRow {
 }
 
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 }
+/** SQLite's default. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000
 
 export class JournalPersister {
   private worker: Worker | undefined
@@ -110,7 +112,20 @@ export class JournalPersister {
   private handOverTimer: NodeJS.Timeout | undefined
   private busy = false
 
-  constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger) {}
+  constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger, private readonly db: DB) {}
+
+  /**
+   * While the worker runs, its connection checkpoints the WAL (SQLite's automatic checkpoint after a
+   * commit that leaves more than 1000 pages in it) and the main thread's does not: a checkpoint
+   * copies those pages into the database file and syncs it, and on the main thread it stalled the
+   * commit of whichever state write crossed the mark (B: 60,000 session inits in 5.0 s instead of
+   * 6.0 s, in three paired runs). The worker commits at least once a second while requests come in.
+   */
+  private checkpointOnMain (yes: boolean): void {
+    try {
+      this.db.pragma(`wal_autocheckpoint = ${yes ? WAL_AUTOCHECKPOINT_PAGES : 0}`)
+    } catch { /* the database is closing */ }
+  }
 
   private start (): Worker {
     // The worker's rows live for one write (at most every 200 ms): a young generation of 6 MB
@@ -128,6 +143,8 @@ export class JournalPersister {
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', here).href)}) })`, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS })
       : new Worker(new URL('./worker.js', here), { workerData: init, resourceLimits: WORKER_LIMITS })
     w.unref()
+    this.checkpointOnMain(false)
+    w.on('exit', () => { this.checkpointOnMain(true) })
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ack') this.backlog -= m.rows
       else if (m.type === 'warn') this.log.warn(`journal: ${m.message}`)
