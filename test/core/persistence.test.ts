@@ -33,15 +33,21 @@ t.test('migrations run once: reopening a database does not re-create tables', as
   t.equal(b.core.db.prepare('SELECT count(*) FROM sandbox_migrations').pluck().get(), count)
 })
 
-t.test('answers the sandbox sends many times are persisted with each entry (sent to the writer once)', async (t) => {
-  const db = join(t.testdir({}), 'sandbox.db')
-  const first = await build(t, { db })
-  for (let i = 0; i < 3; i++) await first.inject({ method: 'GET', url: '/weber/api/v1/services' })
-  await first.close()
-  const second = await build(t, { db })
-  const entries = json(await second.inject({ method: 'GET', url: '/__admin/requests' })).requests
-  t.equal(entries.length, 3)
-  for (const e of entries) t.equal(e.response.body.data.length, 17, 'the whole catalogue answer, in every entry')
+t.test('answers the sandbox sends many times are persisted with each entry (sent to the writer once, summarised once)', async (t) => {
+  for (const maxBytes of [256 * 1024, 4096]) {
+    const db = join(t.testdir({}), `sandbox-${maxBytes}.db`)
+    const settings = { journal: { max_entry_bytes: maxBytes } }
+    const first = await build(t, { db, settings })
+    for (let i = 0; i < 3; i++) await first.inject({ method: 'GET', url: '/weber/api/v1/services' })
+    const held = json(await first.inject({ method: 'GET', url: '/__admin/requests' })).requests
+    await first.close()
+    const second = await build(t, { db, settings })
+    const entries = json(await second.inject({ method: 'GET', url: '/__admin/requests' })).requests
+    t.equal(entries.length, 3)
+    t.same(entries, held, `persisted exactly as the journal held them (max_entry_bytes ${maxBytes})`)
+    if (maxBytes > 4096) for (const e of entries) t.equal(e.response.body.data.length, 17, 'the whole catalogue answer, in every entry')
+    else t.ok(entries.every((e: { truncated?: boolean }) => e.truncated === true), 'cut to the entry\'s size')
+  }
 })
 
 t.test('entries that arrive faster than they are written: the newest of each namespace are persisted (the others would be trimmed), all on a clean close', async (t) => {

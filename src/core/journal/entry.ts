@@ -106,8 +106,13 @@ export function head (held: HeldEntry, limits: JournalLimits): EntryHead {
 
 /** The whole entry from its head and its response payload, within what is left of its budget. */
 export function complete (h: EntryHead, payload: unknown, contentType: string | undefined, budget: Budget, secrets: Secrets): JournalEntry {
-  const entry: JournalEntry = { ...h, response: { headers: h.response.headers, body: responseBody(payload, contentType, budget, secrets) } }
-  if (budget.cut) entry.truncated = true
+  return withBody(h, responseBody(payload, contentType, budget, secrets), budget.cut)
+}
+
+/** The whole entry from its head and its summarised response body (`cut`: something was cut). */
+export function withBody (h: EntryHead, body: unknown, cut: boolean): JournalEntry {
+  const entry: JournalEntry = { ...h, response: { headers: h.response.headers, body } }
+  if (cut) entry.truncated = true
   return entry
 }
 

@@ -38,6 +38,8 @@ CREATE INDEX core_journal_ns ON ${JOURNAL_TABLE} (namespace, id);
 
 /** Version 2: the fault applied to each answer. */
 export const journalMigration2 = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN fault TEXT`
+/** An entry cut to journal.max_entry_bytes says so after a restart too. */
+export const journalMigration3 = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0`
 
 export interface JournalQuery {
   vendor?: string | undefined

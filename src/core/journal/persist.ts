@@ -208,20 +208,30 @@ export class JournalPersister {
   }
 }
 
-interface PersistedRow { id: number, time: string, vendor: string, operation: string | null, method: string, path: string, status: number, scenario: string | null, duration_ms: number, request: string, response: string, fault: string | null }
+interface PersistedRow { id: number, time: string, vendor: string, operation: string | null, method: string, path: string, status: number, scenario: string | null, duration_ms: number, request: string, response: string, fault: string | null, truncated: number }
 
 /** Entries an earlier run persisted, oldest first, as held entries with their view ready. */
 export function loadPersisted (db: DB, namespace: string, fromId: number, belowId: number, limit: number): HeldEntry[] {
   if (limit <= 0) return []
-  const rows = db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault
+  const rows = db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault, truncated
     FROM core_journal WHERE namespace = ? AND id >= ? AND id < ? ORDER BY id DESC LIMIT ?`).all(namespace, fromId, belowId, limit) as PersistedRow[]
   return rows.reverse().map((r) => {
+    // In the order of a held entry's fields (entry.ts, head): readers see the same JSON either way.
     const entry: JournalEntry = {
-      ...r,
+      id: r.id,
+      time: r.time,
+      vendor: r.vendor,
+      operation: r.operation,
+      method: r.method,
+      path: r.path,
+      status: r.status,
+      scenario: r.scenario,
       fault: r.fault === null ? null : JSON.parse(r.fault) as JournalEntry['fault'],
+      duration_ms: r.duration_ms,
       request: JSON.parse(r.request) as JournalEntry['request'],
       response: JSON.parse(r.response) as JournalEntry['response']
     }
+    if (r.truncated === 1) entry.truncated = true
     const bytes = r.request.length + r.response.length
     return { id: r.id, namespace, pending: undefined as never, requestBody: entry.request.body, budget: new Budget(0, 0), bytes, view: entry }
   })

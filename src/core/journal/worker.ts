@@ -12,9 +12,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { complete, head, type JournalEntry } from './entry.js'
+import { head, withBody, type JournalEntry } from './entry.js'
 import type { FromWorker, PersistRow, ToWorker, WorkerInit } from './persist.js'
-import { Budget, type Secrets } from './summarise.js'
+import { Budget, responseBody, type Secrets } from './summarise.js'
 
 const init = workerData as WorkerInit
 const secrets: Secrets = { headers: new Set(init.secrets.headers), fields: new Set(init.secrets.fields) }
@@ -24,8 +24,8 @@ const send = (m: FromWorker): void => { port.postMessage(m) }
 const db = new Database(init.file)
 db.pragma('busy_timeout = 2000')
 const insert = db.prepare(`INSERT INTO core_journal
-  (id, namespace, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  (id, namespace, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault, truncated)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 const trim = db.prepare(`DELETE FROM core_journal WHERE namespace = ? AND id <= (
   SELECT id FROM core_journal WHERE namespace = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`)
 
@@ -49,13 +49,42 @@ function warnOnce (kind: string, message: string): void {
 const payloads = new Map<number, string>()
 const limits = { maxText: init.maxText, maxEntryBytes: 0, secrets }
 
+/**
+ * A shared payload (the same answer sent many times, e.g. Weber's catalogue) summarises alike for
+ * the same content type and budget: summarised once, and its JSON text made once (bodyJson), per
+ * payload id until the main thread forgets the payload. Under a load of such answers this was most
+ * of the worker's work: parsing, walking and re-serialising 8.6 KB per entry.
+ */
+const summaries = new Map<number, Map<string, { body: unknown, cut: boolean }>>()
+const bodyJson = new WeakMap<object, string>()
+
+function summaryOf (r: PersistRow, contentType: string | undefined): { body: unknown, cut: boolean } {
+  const budget = Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut })
+  if (r.payloadRef === undefined) return { body: responseBody(r.payload, contentType, budget, secrets), cut: budget.cut }
+  let byBudget = summaries.get(r.payloadRef)
+  if (byBudget === undefined) summaries.set(r.payloadRef, byBudget = new Map())
+  const key = `${contentType ?? ''}\u0000${r.budgetLeft}\u0000${String(r.cut)}`
+  let s = byBudget.get(key)
+  if (s === undefined) byBudget.set(key, s = { body: responseBody(r.payload, contentType, budget, secrets), cut: budget.cut })
+  return s
+}
+
 /** The entry of a row: its view as sent, or built here from its parts (headers redacted, body summarised). */
 function entryOf (r: PersistRow): JournalEntry {
   if (r.view !== undefined) return r.view
   const parts = r.parts as NonNullable<PersistRow['parts']>
   const held = { id: parts.id, namespace: r.namespace, pending: { ...parts.pending, response: { ...parts.pending.response, body: null } }, requestBody: parts.requestBody, budget: new Budget(0, 0), bytes: 0, view: undefined }
-  const payload = r.payloadRef === undefined ? r.payload : payloads.get(r.payloadRef)
-  return complete(head(held, limits), payload, parts.pending.response.contentType, Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut }), secrets)
+  const s = summaryOf(r, parts.pending.response.contentType)
+  return withBody(head(held, limits), s.body, s.cut)
+}
+
+/** JSON.stringify(response), with a shared body's text made once. */
+function responseText (response: JournalEntry['response']): string {
+  const body = response.body
+  if (response.headers === undefined || body === null || typeof body !== 'object') return JSON.stringify(response)
+  let text = bodyJson.get(body)
+  if (text === undefined) bodyJson.set(body, text = JSON.stringify(body))
+  return `{"headers":${JSON.stringify(response.headers)},"body":${text}}`
 }
 
 /** The newest `max` rows of each namespace, in arrival order: older ones would be trimmed at once. */
@@ -78,7 +107,7 @@ function write (rows: PersistRow[]): void {
   const values = rows.map((r) => {
     const e = entryOf(r)
     return [e.id, r.namespace, e.time, e.vendor, e.operation, e.method, e.path, e.status, e.scenario, e.duration_ms,
-      JSON.stringify(e.request), JSON.stringify(e.response), e.fault === null ? null : JSON.stringify(e.fault)]
+      JSON.stringify(e.request), responseText(e.response), e.fault === null ? null : JSON.stringify(e.fault), e.truncated === true ? 1 : 0]
   })
   const namespaces = new Set(rows.map((r) => r.namespace))
   db.transaction(() => {
@@ -132,8 +161,11 @@ port.on('message', (m: ToWorker) => {
     // Rows refer to payloads of this message or earlier ones: take the text now, before any forget
     // (summarised when written, if they are).
     for (const [id, text] of m.payloads) payloads.set(id, text)
-    const rows = m.rows.map((r) => r.payloadRef === undefined ? r : { ...r, payload: payloads.get(r.payloadRef), payloadRef: undefined })
-    for (const id of m.forget) payloads.delete(id)
+    const rows = m.rows.map((r) => r.payloadRef === undefined ? r : { ...r, payload: payloads.get(r.payloadRef) })
+    for (const id of m.forget) {
+      payloads.delete(id)
+      summaries.delete(id)
+    }
     queue.push({ rows, attempt: 0 })
     timer ??= setTimeout(drain, busy ? BUSY_FLUSH_MS : FLUSH_MS)
   } else if (m.type === 'clear') {
