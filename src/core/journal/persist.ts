@@ -45,8 +45,9 @@ const SHARED_MAX = 64
 /** Entries wait at most this long on the main thread before they are handed to the worker... */
 const HAND_OVER_MS = 100
 /**
- * ... or this long while entries arrive faster than their namespace keeps them (the last hand-over
- * found some already evicted): each hand-over then copies a whole ring, worth doing once a second.
+ * ... or this long while more entries arrive in a second than a namespace keeps
+ * (journal.max_per_namespace): most of what a hand-over copies would be evicted, in memory and on
+ * disk, before the next second, so copying once a second is enough.
  */
 const BUSY_HAND_OVER_MS = 1000
 
@@ -111,6 +112,7 @@ export class JournalPersister {
   private waiting: HeldEntry[] = []
   private handOverTimer: NodeJS.Timeout | undefined
   private busy = false
+  private lastHandOver = performance.now()
 
   constructor (private readonly file: string, private readonly settings: JournalSettings, private readonly log: FastifyBaseLogger, private readonly db: DB) {}
 
@@ -172,7 +174,9 @@ export class JournalPersister {
     clearTimeout(this.handOverTimer)
     this.handOverTimer = undefined
     const held = this.waiting.filter((h) => h.bytes >= 0)
-    this.busy = held.length < this.waiting.length
+    const now = performance.now()
+    this.busy = this.waiting.length * 1000 / Math.max(1, now - this.lastHandOver) > this.settings.maxPerNamespace
+    this.lastHandOver = now
     this.waiting = []
     if (this.dead || held.length === 0) return
     if (this.backlog > MAX_BACKLOG) {
