@@ -74,6 +74,16 @@ export async function stop (running: Running): Promise<void> {
   clearTimeout(timer)
 }
 
+/** CPU time (user + system, every thread) a process has used, in seconds (Linux /proc, 100 ticks a second). */
+export function cpuSecondsOf (pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 /** Resident set size now and at its peak, in MB, from /proc/<pid>/status. */
 export function memoryOf (pid: number): { rssMB: number, peakMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -17,6 +17,8 @@ export interface TargetRow {
   sandbox: Load
   floor?: Load
   ratio?: number
+  /** CPU time of each process (every thread) per 1,000 requests, in ms. */
+  cpu?: { sandbox: number, floor: number }
 }
 
 export interface Memory { rssMB: number, peakMB: number }
@@ -50,6 +52,18 @@ function targetTable (rows: TargetRow[]): string {
       n0(r.floor?.rps), String(r.floor?.p50 ?? '–'), String(r.floor?.p99 ?? '–'), String(r.floor === undefined ? '–' : r.floor.non2xx + r.floor.errors),
       r.ratio === undefined ? '–' : r.ratio.toFixed(2)
     ])
+  )
+}
+
+function cpuTable (rows: TargetRow[]): string {
+  const withCpu = rows.filter((r) => r.cpu !== undefined)
+  if (withCpu.length === 0) return ''
+  return table(
+    ['target', 'sandbox CPU ms per 1,000 requests', 'floor CPU ms per 1,000 requests', 'floor / sandbox'],
+    withCpu.map((r) => {
+      const cpu = r.cpu as NonNullable<TargetRow['cpu']>
+      return [r.id, n0(cpu.sandbox), n0(cpu.floor), (cpu.floor / cpu.sandbox).toFixed(2)]
+    })
   )
 }
 
@@ -95,6 +109,8 @@ export function render (r: Report): string {
     `options: ${JSON.stringify(r.options)}`
   ]
   if (r.targets.length > 0) out.push('', targetTable(r.targets))
+  const cpu = cpuTable(r.targets)
+  if (cpu !== '') out.push('', cpu)
   const proc = processTable(r)
   if (proc !== '') out.push('', proc)
   if (r.health !== undefined) {

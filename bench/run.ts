@@ -18,17 +18,20 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { measureHealth } from './health.js'
 import { selfieJpeg } from './images.js'
-import { buildFloor, ensureBuilt, memoryOf, ROOT, startFloor, startSandbox, stop, type Running } from './procs.js'
+import { buildFloor, cpuSecondsOf, ensureBuilt, memoryOf, ROOT, startFloor, startSandbox, stop, type Running } from './procs.js'
 import { profileIn, topSelf } from './profile.js'
 import { machine, render, type Report, type TargetRow } from './report.js'
 import { measureStartup } from './startup.js'
 import { capture, checkFloor, floorRoute, load, targets, type Capture, type Target, type TargetId } from './targets.js'
 
 const PARTS = ['A', 'B', 'C', 'startup', 'rss', 'health']
+/** After a load, CPU time is read this much later: the journal's worker writes up to a second after. */
+const CPU_SETTLE_MS = 1500
 
 interface Options {
   connections: number
@@ -101,18 +104,34 @@ async function measure (url: string, t: Target, o: Options, measuring = (): void
   return await load(url, t, o.connections, o.duration)
 }
 
+/**
+ * The measured load, and the CPU time (every thread) the process spent on it per 1,000 requests,
+ * read once what the load left behind is done (the journal's worker writes up to a second later).
+ * On a small shared machine req/s moves with whatever else runs (the load generator included);
+ * CPU per request is the steadier figure of the work each request costs.
+ */
+async function measureWithCpu (running: Running, t: Target, o: Options): Promise<{ load: Awaited<ReturnType<typeof load>>, cpuMsPer1k: number | undefined }> {
+  let before: number | undefined
+  const l = await measure(running.url, t, o, () => { before = cpuSecondsOf(running.pid) })
+  await sleep(CPU_SETTLE_MS)
+  const after = cpuSecondsOf(running.pid)
+  const cpuMsPer1k = before === undefined || after === undefined || l.requests === 0 ? undefined : (after - before) * 1e6 / l.requests
+  return { load: l, cpuMsPer1k }
+}
+
 async function measureTarget (c: Target & Capture, sandbox: Running, floor: Running, o: Options, notes: string[]): Promise<TargetRow> {
   const mismatch = await checkFloor(floor.url, c, c.answer)
   if (mismatch !== '') notes.push(`${c.id}: the floor's answer differs from the captured one: ${mismatch}`)
-  const s = await measure(sandbox.url, c, o)
+  const { load: s, cpuMsPer1k: sCpu } = await measureWithCpu(sandbox, c, o)
   log(`  ${c.id} sandbox: ${Math.round(s.rps)} req/s`)
-  const f = await measure(floor.url, c, o)
+  const { load: f, cpuMsPer1k: fCpu } = await measureWithCpu(floor, c, o)
   log(`  ${c.id} floor:   ${Math.round(f.rps)} req/s`)
   for (const [who, l] of [['sandbox', s], ['floor', f]] as const) {
     if (l.non2xx + l.errors + l.timeouts > 0) notes.push(`${c.id} ${who}: ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts of ${l.requests} requests`)
   }
   const answer = { status: c.answer.status, bytes: c.answer.body.length, contentType: c.answer.headers['content-type'] ?? '' }
-  return { id: c.id, label: c.label, answer, sandbox: s, floor: f, ratio: s.rps / f.rps }
+  const cpu = sCpu === undefined || fCpu === undefined ? undefined : { sandbox: sCpu, floor: fCpu }
+  return { id: c.id, label: c.label, answer, sandbox: s, floor: f, ratio: s.rps / f.rps, ...(cpu === undefined ? {} : { cpu }) }
 }
 
 function newReport (o: Options): Report {

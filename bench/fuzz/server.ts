@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { cpuSecondsOf as cpuOf } from '../procs.js'
 
 /** The sandbox's http.body_timeout_ms during a fuzz run (its default is 30 s). */
 export const BODY_TIMEOUT_MS = 5000
@@ -23,16 +24,6 @@ function rssOf (pid: number): number | undefined {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return m === null ? undefined : Number(m[1]) * 1024
-  } catch {
-    return undefined
-  }
-}
-
-/** CPU time (user + system) a process has used, in seconds (Linux /proc, 100 ticks a second). */
-function cpuOf (pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
   } catch {
     return undefined
   }
