@@ -108,7 +108,7 @@ async function measure (url: string, t: Target, o: Options, measuring = (): void
  * The measured load, and the CPU time (every thread) the process spent on it per 1,000 requests,
  * read once what the load left behind is done (the journal's worker writes up to a second later).
  * On a small shared machine req/s moves with whatever else runs (the load generator included);
- * CPU per request is the steadier figure of the work each request costs.
+ * CPU per request is the work each request costs, what paired runs of two builds compare best.
  */
 async function measureWithCpu (running: Running, t: Target, o: Options): Promise<{ load: Awaited<ReturnType<typeof load>>, cpuMsPer1k: number | undefined }> {
   let before: number | undefined
