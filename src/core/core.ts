@@ -9,7 +9,7 @@ import { Clock, CLOCK_TABLE, clockMigration } from './clock.js'
 import type { Config } from './config.js'
 import { BUSY_TIMEOUT_MS, groupCommit, migrate, openDatabase, resetTables, type DB, type StoreSpec } from './db.js'
 import { ImageDecoder } from './images.js'
-import { Journal, JOURNAL_TABLE, journalMigration, journalMigration2, journalMigration3 } from './journal/index.js'
+import { Journal, JOURNAL_TABLE, journalMigration, journalMigration2, journalMigration3, journalMigration4 } from './journal/index.js'
 import { Outbound } from './outbound.js'
 import { Random } from './random.js'
 import { ScenarioEngine } from './scenarios/engine.js'
@@ -24,7 +24,8 @@ const CORE_STORE: StoreSpec = {
     { version: 1, up: clockMigration + ';\n' + scenarioMigration + journalMigration },
     { version: 2, up: journalMigration2 },
     { version: 3, up: probeMigration },
-    { version: 4, up: journalMigration3 }
+    { version: 4, up: journalMigration3 },
+    { version: 5, up: journalMigration4 }
   ],
   tables: [CLOCK_TABLE, ...SCENARIO_TABLES, JOURNAL_TABLE]
 }

@@ -62,6 +62,25 @@ t.test('entries that arrive faster than they are written: the newest of each nam
   t.same(persisted('odd'), [31, 33, 35, 37, 39].map((i) => `/oz/v1/face/pattern/health?i=${i}`))
 })
 
+t.test('an answer sent many times is stored once, whatever the number of entries carrying it, and goes with the last of them', async (t) => {
+  const db = join(t.testdir({}), 'bodies.db')
+  const count = (sql: string): number => {
+    const file = new Database(db, { readonly: true })
+    try { return file.prepare(sql).pluck().get() as number } finally { file.close() }
+  }
+  const first = await build(t, { db })
+  for (let i = 0; i < 3; i++) await first.inject({ method: 'GET', url: '/weber/api/v1/services' })
+  await first.close()
+  t.equal(count('SELECT count(*) FROM core_journal WHERE body_ref IS NOT NULL'), 3, 'three entries refer to it')
+  t.equal(count('SELECT count(*) FROM core_journal_bodies'), 1, 'one body')
+  t.ok(count('SELECT max(length(response)) FROM core_journal') < 1000, 'the rows hold the headers, not the 8.6 KB answer')
+  const second = await build(t, { db })
+  t.equal(json(await second.inject({ method: 'DELETE', url: '/__admin/requests' })).cleared, 3)
+  await second.close()
+  t.equal(count('SELECT count(*) FROM core_journal'), 0, 'an earlier run\'s entries cleared on disk too')
+  t.equal(count('SELECT count(*) FROM core_journal_bodies'), 0, 'the body gone with the entries')
+})
+
 /** Resolves once `check` holds (polled every 10 ms), or rejects after 10 s. */
 async function until (check: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !check(); waited += 10) {

@@ -40,6 +40,15 @@ CREATE INDEX core_journal_ns ON ${JOURNAL_TABLE} (namespace, id);
 export const journalMigration2 = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN fault TEXT`
 /** An entry cut to journal.max_entry_bytes says so after a restart too. */
 export const journalMigration3 = `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0`
+/**
+ * A shared answer's summarised body (the same answer sent many times: Weber's catalogue, say) is
+ * stored once and rows refer to it (journal/worker.ts): writing 8.6 KB into every row was a quarter
+ * of the process's CPU under such a load. No namespace column: rows no longer referring to a body
+ * take it with them when the worker tidies up.
+ */
+export const JOURNAL_BODIES_TABLE = 'core_journal_bodies'
+export const journalMigration4 = `CREATE TABLE ${JOURNAL_BODIES_TABLE} (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
+ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN body_ref TEXT`
 
 export interface JournalQuery {
   vendor?: string | undefined

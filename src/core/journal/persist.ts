@@ -193,7 +193,10 @@ export class JournalPersister {
 
   clear (namespace: string | undefined, belowId: number): void {
     this.handOver()
-    this.worker?.postMessage({ type: 'clear', namespace: namespace ?? null, belowId } satisfies ToWorker)
+    if (this.dead) return
+    // Also when this process has written nothing yet: the entries to clear may be an earlier run's.
+    this.worker ??= this.start()
+    this.worker.postMessage({ type: 'clear', namespace: namespace ?? null, belowId } satisfies ToWorker)
   }
 
   /** Write what was handed over, then stop the worker (at most 5 s). */
@@ -212,13 +215,16 @@ export class JournalPersister {
   }
 }
 
-interface PersistedRow { id: number, time: string, vendor: string, operation: string | null, method: string, path: string, status: number, scenario: string | null, duration_ms: number, request: string, response: string, fault: string | null, truncated: number }
+interface PersistedRow { id: number, time: string, vendor: string, operation: string | null, method: string, path: string, status: number, scenario: string | null, duration_ms: number, request: string, response: string, fault: string | null, truncated: number, shared_body: string | null }
 
 /** Entries an earlier run persisted, oldest first, as held entries with their view ready. */
 export function loadPersisted (db: DB, namespace: string, fromId: number, belowId: number, limit: number): HeldEntry[] {
   if (limit <= 0) return []
-  const rows = db.prepare(`SELECT id, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault, truncated
-    FROM core_journal WHERE namespace = ? AND id >= ? AND id < ? ORDER BY id DESC LIMIT ?`).all(namespace, fromId, belowId, limit) as PersistedRow[]
+  // A shared answer's body is stored once (core_journal_bodies, written by the worker).
+  const rows = db.prepare(`SELECT j.id, j.time, j.vendor, j.operation, j.method, j.path, j.status, j.scenario, j.duration_ms,
+      j.request, j.response, j.fault, j.truncated, b.body AS shared_body
+    FROM core_journal j LEFT JOIN core_journal_bodies b ON b.hash = j.body_ref
+    WHERE j.namespace = ? AND j.id >= ? AND j.id < ? ORDER BY j.id DESC LIMIT ?`).all(namespace, fromId, belowId, limit) as PersistedRow[]
   return rows.reverse().map((r) => {
     // In the order of a held entry's fields (entry.ts, head): readers see the same JSON either way.
     const entry: JournalEntry = {
@@ -235,8 +241,9 @@ export function loadPersisted (db: DB, namespace: string, fromId: number, belowI
       request: JSON.parse(r.request) as JournalEntry['request'],
       response: JSON.parse(r.response) as JournalEntry['response']
     }
+    if (r.shared_body !== null) entry.response.body = JSON.parse(r.shared_body)
     if (r.truncated === 1) entry.truncated = true
-    const bytes = r.request.length + r.response.length
+    const bytes = r.request.length + r.response.length + (r.shared_body?.length ?? 0)
     return { id: r.id, namespace, pending: undefined as never, requestBody: entry.request.body, budget: new Budget(0, 0), bytes, view: entry }
   })
 }

@@ -10,6 +10,7 @@
  * another process, a full disk) is retried with backoff, then dropped with one warning: the journal
  * is a record, not state.
  */
+import { createHash } from 'node:crypto'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { head, withBody, type JournalEntry } from './entry.js'
@@ -24,8 +25,12 @@ const send = (m: FromWorker): void => { port.postMessage(m) }
 const db = new Database(init.file)
 db.pragma('busy_timeout = 2000')
 const insert = db.prepare(`INSERT INTO core_journal
-  (id, namespace, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault, truncated)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  (id, namespace, time, vendor, operation, method, path, status, scenario, duration_ms, request, response, fault, truncated, body_ref)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+const insertBody = db.prepare('INSERT OR IGNORE INTO core_journal_bodies (hash, body) VALUES (?, ?)')
+// Bodies no row refers to any more (trimmed, cleared, reset by the main thread).
+const tidyBodies = db.prepare(`DELETE FROM core_journal_bodies WHERE hash NOT IN
+  (SELECT body_ref FROM core_journal WHERE body_ref IS NOT NULL)`)
 const trim = db.prepare(`DELETE FROM core_journal WHERE namespace = ? AND id <= (
   SELECT id FROM core_journal WHERE namespace = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`)
 
@@ -56,7 +61,8 @@ const limits = { maxText: init.maxText, maxEntryBytes: 0, secrets }
  * of the worker's work: parsing, walking and re-serialising 8.6 KB per entry.
  */
 const summaries = new Map<number, Map<string, { body: unknown, cut: boolean }>>()
-const bodyJson = new WeakMap<object, string>()
+/** A shared body's JSON text and its hash, the key of its one row in core_journal_bodies. */
+const sharedBodies = new WeakMap<object, { json: string, hash: string }>()
 
 function summaryOf (r: PersistRow, contentType: string | undefined): { body: unknown, cut: boolean } {
   const budget = Object.assign(new Budget(r.budgetLeft, init.maxText), { cut: r.cut })
@@ -65,7 +71,13 @@ function summaryOf (r: PersistRow, contentType: string | undefined): { body: unk
   if (byBudget === undefined) summaries.set(r.payloadRef, byBudget = new Map())
   const key = `${contentType ?? ''}\u0000${r.budgetLeft}\u0000${String(r.cut)}`
   let s = byBudget.get(key)
-  if (s === undefined) byBudget.set(key, s = { body: responseBody(r.payload, contentType, budget, secrets), cut: budget.cut })
+  if (s === undefined) {
+    byBudget.set(key, s = { body: responseBody(r.payload, contentType, budget, secrets), cut: budget.cut })
+    if (s.body !== null && typeof s.body === 'object') {
+      const json = JSON.stringify(s.body)
+      sharedBodies.set(s.body, { json, hash: createHash('sha256').update(json).digest('base64url') })
+    }
+  }
   return s
 }
 
@@ -78,13 +90,11 @@ function entryOf (r: PersistRow): JournalEntry {
   return withBody(head(held, limits), s.body, s.cut)
 }
 
-/** JSON.stringify(response), with a shared body's text made once. */
-function responseText (response: JournalEntry['response']): string {
-  const body = response.body
-  if (response.headers === undefined || body === null || typeof body !== 'object') return JSON.stringify(response)
-  let text = bodyJson.get(body)
-  if (text === undefined) bodyJson.set(body, text = JSON.stringify(body))
-  return `{"headers":${JSON.stringify(response.headers)},"body":${text}}`
+/** The response column, and the shared body it refers to instead of holding it (loadPersisted puts it back). */
+function responseColumns (response: JournalEntry['response']): { text: string, shared: { json: string, hash: string } | undefined } {
+  const shared = response.body !== null && typeof response.body === 'object' ? sharedBodies.get(response.body) : undefined
+  if (shared === undefined) return { text: JSON.stringify(response), shared }
+  return { text: JSON.stringify({ ...response, body: null }), shared }
 }
 
 /** The newest `max` rows of each namespace, in arrival order: older ones would be trimmed at once. */
@@ -104,15 +114,21 @@ function newestPerNamespace (rows: PersistRow[], max: number): PersistRow[] {
 function write (rows: PersistRow[]): void {
   // Summarised and serialised before the transaction: the write lock, which the main thread's state
   // writes wait for, is held only for the inserts.
+  const bodies = new Map<string, string>()
   const values = rows.map((r) => {
     const e = entryOf(r)
+    const response = responseColumns(e.response)
+    if (response.shared !== undefined) bodies.set(response.shared.hash, response.shared.json)
     return [e.id, r.namespace, e.time, e.vendor, e.operation, e.method, e.path, e.status, e.scenario, e.duration_ms,
-      JSON.stringify(e.request), responseText(e.response), e.fault === null ? null : JSON.stringify(e.fault), e.truncated === true ? 1 : 0]
+      JSON.stringify(e.request), response.text, e.fault === null ? null : JSON.stringify(e.fault), e.truncated === true ? 1 : 0,
+      response.shared?.hash ?? null]
   })
   const namespaces = new Set(rows.map((r) => r.namespace))
   db.transaction(() => {
+    for (const [hash, json] of bodies) insertBody.run(hash, json)
     for (const v of values) insert.run(...v)
     for (const ns of namespaces) trim.run(ns, ns, init.maxPerNamespace)
+    tidyBodies.run()
   })()
 }
 
@@ -151,6 +167,7 @@ function clear (namespace: string | null, belowId: number): void {
   try {
     if (namespace === null) db.prepare('DELETE FROM core_journal WHERE id < ?').run(belowId)
     else db.prepare('DELETE FROM core_journal WHERE namespace = ? AND id < ?').run(namespace, belowId)
+    tidyBodies.run()
   } catch (err) {
     warnOnce('clear', `clearing persisted entries failed: ${(err as Error).message}`)
   }
