@@ -48,7 +48,8 @@ import { discover, targetsOf } from './fuzz/routes.js'
 import { attributeLogs, confirmUnanswered } from './fuzz/replay.js'
 import { pairsOf, runCases, type RunState } from './fuzz/runner.js'
 import { makeAssets } from './fuzz/samples.js'
-import { buildIfStale, Server } from './fuzz/server.js'
+import { Server } from './fuzz/server.js'
+import { ensureBuilt } from './procs.js'
 import { slowClients, type SlowResult } from './fuzz/slow.js'
 import { exchange } from './fuzz/wire.js'
 
@@ -133,7 +134,7 @@ async function fuzz (server: Server, started: number): Promise<{ state: RunState
 async function main (): Promise<number> {
   const started = performance.now()
   const root = fileURLToPath(new URL('..', import.meta.url))
-  buildIfStale(root)
+  ensureBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'ekyc-fuzz-'))
   const server = new Server(root, join(dir, 'fuzz.db'))
   // Ctrl-C: stop the server and remove its database before leaving.

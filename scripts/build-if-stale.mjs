@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const STAMP = join(ROOT, 'dist', '.built')
+const STAMP = join(ROOT, 'dist', '.built')
 const INPUTS = ['src', 'dashboard', 'scenarios', 'scripts/bundle.ts', 'scripts/build-dashboard.ts', 'tsconfig.json', 'package-lock.json']
 
 function newest (path) {
@@ -24,7 +24,7 @@ function newest (path) {
   return max
 }
 
-export function isStale () {
+function isStale () {
   let built
   try { built = statSync(STAMP).mtimeMs } catch { return true }
   return INPUTS.some((p) => newest(join(ROOT, p)) > built)

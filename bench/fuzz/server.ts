@@ -3,7 +3,7 @@
  * 127.0.0.1 and a free port, with a throw-away database file. Watches what a test cannot see from
  * outside: the process exiting, its log lines at error level or above, and its resident memory.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -13,11 +13,6 @@ import { cpuSecondsOf as cpuOf } from '../procs.js'
 export const BODY_TIMEOUT_MS = 5000
 
 export interface LogLine { level: number, msg: string, err: string | undefined, at: number }
-
-/** Builds dist/ first when it is missing or older than its sources (scripts/build-if-stale.mjs). */
-export function buildIfStale (root: string): void {
-  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' })
-}
 
 /** Resident set size of a process, in bytes (Linux /proc; undefined elsewhere or once it is gone). */
 function rssOf (pid: number): number | undefined {
