@@ -97,6 +97,11 @@ function rowOf (h: HeldEntry, shared: SharedPayloads): PersistRow {
   return { ...base, view: undefined, parts, payload: body, payloadRef: undefined }
 }
 
+/**
+ * The worker's rows live for one write: a young generation of 6 MB instead of V8's default 48 MB
+ * keeps ~30-45 MB off the resident size after a load (issue 15, point 5; measured after the A and
+ * B loads of npm run bench), at no cost measurable on this machine.
+ */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 }
 /** SQLite's default. */
 const WAL_AUTOCHECKPOINT_PAGES = 1000
@@ -130,9 +135,6 @@ export class JournalPersister {
   }
 
   private start (): Worker {
-    // The worker's rows live for one write (at most every 200 ms): a young generation of 6 MB
-    // instead of V8's default 48 MB keeps ~30-45 MB off the resident size after a load (issue 15,
-    // point 5; measured after the A and B loads of npm run bench), at no measurable cost.
     const here = import.meta.url
     const init: WorkerInit = {
       file: this.file,
@@ -160,8 +162,8 @@ export class JournalPersister {
 
   /**
    * Entries to write. They are handed to the worker at most every HAND_OVER_MS (BUSY_HAND_OVER_MS
-   * under load), and only those the journal still holds then: under load most are evicted by their namespace's cap meanwhile, and
-   * an entry the journal let go is not worth copying to the worker (what it cost the requests).
+   * under load), and only those the journal still holds then: under load most are evicted by their
+   * namespace's cap meanwhile, and an entry the journal let go is not worth copying to the worker.
    */
   persist (held: HeldEntry[]): void {
     if (this.dead || this.closing !== undefined || held.length === 0) return

@@ -4,9 +4,9 @@
  * most every FLUSH_MS, keeping the newest entries per namespace. Under load most entries would be
  * trimmed right after being written (the journal keeps journal.max_per_namespace per namespace):
  * those are neither summarised nor written, which was most of what persisting cost (a busy worker
- * takes a core from the requests on a small machine); and while entries arrive faster than a
- * namespace keeps them, writing the newest every FLUSH_MS would rewrite the whole ring five times a
- * second, so the worker then writes once every BUSY_FLUSH_MS. A write that fails (the database locked by
+ * takes a core from the requests on a small machine). Under such a load the main thread hands
+ * entries over once a second (persist.ts, BUSY_HAND_OVER_MS), so the ring is not rewritten several
+ * times a second. A write that fails (the database locked by
  * another process, a full disk) is retried with backoff, then dropped with one warning: the journal
  * is a record, not state.
  */
@@ -37,9 +37,6 @@ const trim = db.prepare(`DELETE FROM core_journal WHERE namespace = ? AND id <= 
 const RETRIES = [250, 1000, 4000]
 /** Entries wait at most this long to be written (a clean shutdown writes them at once). */
 const FLUSH_MS = 200
-/** ... unless the last write left out entries that more recent ones pushed out of their namespace. */
-const BUSY_FLUSH_MS = 1000
-let busy = false
 let queue: Array<{ rows: PersistRow[], attempt: number }> = []
 let timer: NodeJS.Timeout | undefined
 const warned = new Set<string>()
@@ -56,8 +53,8 @@ const limits = { maxText: init.maxText, maxEntryBytes: 0, secrets }
 
 /**
  * A shared payload (the same answer sent many times, e.g. Weber's catalogue) summarises alike for
- * the same content type and budget: summarised once, and its JSON text made once (bodyJson), per
- * payload id until the main thread forgets the payload. Under a load of such answers this was most
+ * the same content type and budget: summarised once, and its JSON text and hash made once (sharedBodies),
+ * per payload id until the main thread forgets the payload. Under a load of such answers this was most
  * of the worker's work: parsing, walking and re-serialising 8.6 KB per entry.
  */
 const summaries = new Map<number, Map<string, { body: unknown, cut: boolean }>>()
@@ -144,8 +141,7 @@ function drain (closing = false): void {
   const rows = newestPerNamespace(all, init.maxPerNamespace)
   queue = []
   // Rows that would be trimmed right away are done with now.
-  busy = all.length > rows.length
-  if (busy) send({ type: 'ack', rows: all.length - rows.length })
+  if (all.length > rows.length) send({ type: 'ack', rows: all.length - rows.length })
   try {
     write(rows)
   } catch (err) {
@@ -184,7 +180,7 @@ port.on('message', (m: ToWorker) => {
       summaries.delete(id)
     }
     queue.push({ rows, attempt: 0 })
-    timer ??= setTimeout(drain, busy ? BUSY_FLUSH_MS : FLUSH_MS)
+    timer ??= setTimeout(drain, FLUSH_MS)
   } else if (m.type === 'clear') {
     // Rows handed over before the clear are written first, then cleared with the rest.
     clearTimeout(timer)
