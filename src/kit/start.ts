@@ -39,7 +39,6 @@ export interface Started {
   close: () => Promise<void>
 }
 
-export { SHIPPED_SCENARIOS }
 const DEFAULT_SCENARIOS = './scenarios'
 
 const flagName = (s: Setting): string => `--${s}`

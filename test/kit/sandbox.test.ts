@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { startSandbox } from '../../src/kit/index.js'
-import { SHIPPED_SCENARIOS } from '../../src/kit/start.js'
+import { SHIPPED_SCENARIOS } from '../../src/core/package.js'
 
 t.test('defaults: 127.0.0.1 on a free port, in-memory, the shipped scenarios; answers once it resolves', async (t) => {
   const sandbox = await startSandbox()

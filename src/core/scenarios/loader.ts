@@ -123,7 +123,7 @@ export interface PreparedFile { text: string, scenarios: Array<Omit<Scenario, 'f
  * text is still the same is not parsed again at start-up (issue 15, point 4). A missing or
  * unreadable list only means parsing everything.
  */
-export function readPrepared (listFile: string | undefined, root: string): Map<string, PreparedFile> {
+export function readPrepared (listFile: string | undefined, root: string): ReadonlyMap<string, PreparedFile> {
   const out = new Map<string, PreparedFile>()
   if (listFile === undefined) return out
   try {
@@ -133,6 +133,10 @@ export function readPrepared (listFile: string | undefined, root: string): Map<s
   return out
 }
 
+/** The build's prepared files, read once per process (every app of a process starts from them). */
+let shipped: ReadonlyMap<string, PreparedFile> | undefined
+const preparedShipped = (): ReadonlyMap<string, PreparedFile> => (shipped ??= readPrepared(PREPARED_SCENARIOS, PACKAGE_ROOT))
+
 /**
  * Parsed files by their text: parsing and validating is most of the cost of a load, and an unchanged
  * file need not be parsed again (a reload after another file changed; many apps built by one test
@@ -141,7 +145,7 @@ export function readPrepared (listFile: string | undefined, root: string): Map<s
  */
 export class ParseCache {
   private readonly byLabel = new Map<string, { text: string, list: Scenario[] }>()
-  constructor (readonly vendors: ReadonlyMap<string, VendorScenarioSpec>, private readonly prepared = readPrepared(PREPARED_SCENARIOS, PACKAGE_ROOT)) {}
+  constructor (readonly vendors: ReadonlyMap<string, VendorScenarioSpec>, private readonly prepared = preparedShipped()) {}
 
   parse (file: string, text: string, label: string): Scenario[] {
     const hit = this.byLabel.get(label)
