@@ -13,24 +13,29 @@ export interface CommandOptions {
   until?: RegExp
   /** Called with everything printed so far, at each chunk of stdout. */
   onOutput?: (out: string, child: ChildProcess) => void
-  /** Run as this user id (and group): the permission cases when the suite runs as root. */
-  uid?: number
+  /**
+   * Without the privileges that let root pass every permission check (the permission cases when the
+   * suite runs as root): through setpriv, without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH. Root
+   * keeps its user id, so the command is still reachable in a checkout that other users cannot
+   * enter (a clone in `mktemp -d`, mode 0700).
+   */
+  unprivileged?: boolean
 }
 
 export function plainEnv (): NodeJS.ProcessEnv {
   return { ...process.env, PORT: '', SANDBOX_DB: '', SANDBOX_SCENARIOS: '' }
 }
 
+const DROP_FILE_PRIVILEGES = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search']
+
 export function command (args: string[], opts: CommandOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
     // Through `env -u NODE_OPTIONS`: the test runner adds NODE_OPTIONS to every child it sees
     // spawned (an import that writes under .tap/ at exit, which another user may not do); the
     // command runs as a user would run it.
-    const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, builtServer(), ...args], {
-      env: plainEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid })
-    })
+    const run = ['env', '-u', 'NODE_OPTIONS', process.execPath, builtServer(), ...args]
+    const [cmd, ...argv] = opts.unprivileged === true && process.getuid?.() === 0 ? [...DROP_FILE_PRIVILEGES, ...run] : run
+    const child = spawn(cmd as string, argv, { env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (b: Buffer) => {
